@@ -1,0 +1,105 @@
+namespace NanoClaw.Core.Config;
+
+/// <summary>All non-secret settings (<c>config.yml</c>). Defaults are the documented ones.</summary>
+/// <param name="Assistant">Assistant identity.</param>
+/// <param name="Timing">Safety-poll intervals and idle timeout.</param>
+/// <param name="Container">Container runtime settings.</param>
+/// <param name="Paths">Data directories (absolute after loading).</param>
+/// <param name="Logging">Log level and file.</param>
+/// <param name="Channels">Which channels run.</param>
+/// <param name="TimeZone">IANA time zone id used for prompts and schedules.</param>
+public sealed record NanoClawOptions(
+    AssistantOptions Assistant,
+    TimingOptions Timing,
+    ContainerOptions Container,
+    PathOptions Paths,
+    LoggingOptions Logging,
+    ChannelOptions Channels,
+    string TimeZone)
+{
+    /// <summary>The documented defaults.</summary>
+    public static NanoClawOptions Default { get; } = new(
+        new AssistantOptions("Andy", false),
+        new TimingOptions(2000, 60000, 1800000, 1000),
+        new ContainerOptions(ContainerRuntimeKind.Auto, "nanoclaw-agent:latest", 1800000, 10485760, 5, true),
+        new PathOptions("store", "groups", "data"),
+        new LoggingOptions("INFO", "logs/nanoclaw.log"),
+        new ChannelOptions(true, true),
+        "America/New_York");
+}
+
+/// <summary>Assistant identity.</summary>
+/// <param name="Name">Assistant name: trigger is <c>@Name</c>, bot prefix is <c>Name: </c>.</param>
+/// <param name="HasOwnNumber">True when the assistant has a dedicated WhatsApp number.</param>
+public sealed record AssistantOptions(string Name, bool HasOwnNumber);
+
+/// <summary>Timing settings, in milliseconds.</summary>
+/// <param name="PollIntervalMs">Safety poll of the message store.</param>
+/// <param name="SchedulerPollIntervalMs">Safety poll for due tasks.</param>
+/// <param name="IdleTimeoutMs">Close a container this long after its last output.</param>
+/// <param name="IpcPollIntervalMs">Safety poll of IPC directories.</param>
+public sealed record TimingOptions(int PollIntervalMs, int SchedulerPollIntervalMs, int IdleTimeoutMs, int IpcPollIntervalMs);
+
+/// <summary>Which container CLI to drive.</summary>
+public enum ContainerRuntimeKind
+{
+    /// <summary>The first runtime that answers.</summary>
+    Auto,
+    /// <summary>Apple Container (<c>container</c> CLI, macOS).</summary>
+    Apple,
+    /// <summary>Docker.</summary>
+    Docker,
+    /// <summary>Podman.</summary>
+    Podman,
+}
+
+/// <summary>Container settings.</summary>
+/// <param name="Runtime">Runtime to use.</param>
+/// <param name="Image">Agent image reference.</param>
+/// <param name="TimeoutMs">Default hard timeout.</param>
+/// <param name="MaxOutputSizeBytes">Cap on stdout/stderr kept for the log.</param>
+/// <param name="MaxConcurrent">Most containers running at once.</param>
+/// <param name="CredentialProxy">Serve credentials through a loopback proxy instead of stdin.</param>
+public sealed record ContainerOptions(
+    ContainerRuntimeKind Runtime,
+    string Image,
+    int TimeoutMs,
+    long MaxOutputSizeBytes,
+    int MaxConcurrent,
+    bool CredentialProxy);
+
+/// <summary>Data directories, relative to the project root in the file, absolute after loading.</summary>
+/// <param name="StoreDir">SQLite store and WhatsApp auth.</param>
+/// <param name="GroupsDir">Per-group folders.</param>
+/// <param name="DataDir">IPC, sessions and sockets.</param>
+public sealed record PathOptions(string StoreDir, string GroupsDir, string DataDir);
+
+/// <summary>Logging settings.</summary>
+/// <param name="Level">DEBUG, INFO, WARNING or ERROR.</param>
+/// <param name="File">Rolling log file path.</param>
+public sealed record LoggingOptions(string Level, string File);
+
+/// <summary>Which channels the daemon runs (a C# addition: the spec's daemon always ran WhatsApp).</summary>
+/// <param name="WhatsApp">Run the WhatsApp channel.</param>
+/// <param name="LocalChat">Run the local Unix-socket chat channel.</param>
+public sealed record ChannelOptions(bool WhatsApp, bool LocalChat);
+
+/// <summary>Secrets (<c>credentials.yml</c>); never logged, never written under <c>data/</c> or <c>groups/</c>.</summary>
+/// <param name="AnthropicApiKey">API key.</param>
+/// <param name="ClaudeCodeOauthToken">OAuth token for Claude Code subscriptions.</param>
+/// <param name="AnthropicBaseUrl">Alternative API base URL.</param>
+/// <param name="AnthropicAuthToken">Bearer token for a gateway.</param>
+public sealed record Credentials(
+    LanguageExt.Option<string> AnthropicApiKey,
+    LanguageExt.Option<string> ClaudeCodeOauthToken,
+    LanguageExt.Option<string> AnthropicBaseUrl,
+    LanguageExt.Option<string> AnthropicAuthToken)
+{
+    /// <summary>No credentials.</summary>
+    public static Credentials None { get; } = new(default, default, default, default);
+
+    /// <summary>Every secret value that must be redacted wherever text leaves the process.</summary>
+    public LanguageExt.Seq<string> SecretValues =>
+        LanguageExt.Prelude.Seq(AnthropicApiKey, ClaudeCodeOauthToken, AnthropicAuthToken)
+            .Somes().Filter(s => s.Length > 0);
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace NanoClaw.Shell.Cli;
+
+/// <summary>The <c>nanoclaw</c> command line: one file per command group, composed here.</summary>
+public static class CliApp
+{
+    /// <summary>Global option selecting another config file; the working directory is the project root otherwise.</summary>
+    public static readonly Option<FileInfo?> ConfigOption = new("--config")
+    {
+        Description = "Path to config.yml (default: ./config.yml; its directory is the project root)",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("NanoClaw: a personal Claude assistant in WhatsApp, one container per chat.");
+        root.Options.Add(ConfigOption);
+        root.Subcommands.Add(RunCommand.Build());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        // `nanoclaw` with no arguments runs the daemon.
+        var effective = args.Length == 0 ? ["run"] : args;
+        return await root.Parse(effective).InvokeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+using NanoClaw.Shell.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("agent runner: not built yet");
+return 1;
