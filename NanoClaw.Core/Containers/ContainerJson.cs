@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Core.Containers;
+
+/// <summary>JSON encoding of the container interface (stdin input, stdout records), with the field names NanoClaw uses.</summary>
+public static class ContainerJson
+{
+    /// <summary>Encodes the stdin object.</summary>
+    public static string Serialize(ContainerInput input)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("prompt", input.Prompt);
+            input.SessionId.IfSome(s => w.WriteString("sessionId", s));
+            w.WriteString("groupFolder", input.GroupFolder);
+            w.WriteString("chatJid", input.ChatJid);
+            w.WriteBoolean("isMain", input.IsMain);
+            if (input.IsScheduledTask) w.WriteBoolean("isScheduledTask", true);
+            w.WriteString("assistantName", input.AssistantName);
+            input.Script.IfSome(s => w.WriteString("script", s));
+            if (!input.Secrets.IsEmpty)
+            {
+                w.WriteStartObject("secrets");
+                foreach (var (k, v) in input.Secrets) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Decodes the stdin object, naming the first missing or mistyped field.</summary>
+    public static Either<string, ContainerInput> ParseInput(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return "input must be a JSON object";
+            return
+                from prompt in RequiredString(root, "prompt")
+                from folder in RequiredString(root, "groupFolder")
+                from chat in RequiredString(root, "chatJid")
+                from secrets in Secrets(root)
+                select new ContainerInput(
+                    prompt,
+                    OptionalString(root, "sessionId"),
+                    folder,
+                    chat,
+                    Bool(root, "isMain"),
+                    Bool(root, "isScheduledTask"),
+                    OptionalString(root, "assistantName").IfNone("Andy"),
+                    OptionalString(root, "script"),
+                    secrets);
+        }
+        catch (JsonException e)
+        {
+            return $"input is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>Encodes one output record's JSON line (without markers).</summary>
+    public static string Serialize(ContainerOutput output)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("status", output.Status == OutputStatus.Success ? "success" : "error");
+            output.Result.Match(r => w.WriteString("result", r), () => w.WriteNull("result"));
+            output.NewSessionId.IfSome(s => w.WriteString("newSessionId", s));
+            output.Error.IfSome(e => w.WriteString("error", e));
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Encodes a record with its markers, ready to print.</summary>
+    public static string Frame(ContainerOutput output) =>
+        $"{OutputMarkers.Start}\n{Serialize(output)}\n{OutputMarkers.End}\n";
+
+    /// <summary>Decodes one record's JSON.</summary>
+    public static Either<string, ContainerOutput> ParseOutput(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return "output record must be a JSON object";
+            return RequiredString(root, "status").Bind(status => status switch
+            {
+                "success" or "error" => Right<string, ContainerOutput>(new ContainerOutput(
+                    status == "success" ? OutputStatus.Success : OutputStatus.Error,
+                    OptionalString(root, "result"),
+                    OptionalString(root, "newSessionId"),
+                    OptionalString(root, "error"))),
+                _ => Left<string, ContainerOutput>($"output status must be success or error, not '{status}'"),
+            });
+        }
+        catch (JsonException e)
+        {
+            return $"output record is not valid JSON: {e.Message}";
+        }
+    }
+
+    private static Either<string, string> RequiredString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? Right<string, string>(v.GetString()!)
+            : Left<string, string>($"'{name}' must be a string");
+
+    private static Option<string> OptionalString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Some(v.GetString()!) : None;
+
+    private static bool Bool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    private static Either<string, Map<string, string>> Secrets(JsonElement root)
+    {
+        if (!root.TryGetProperty("secrets", out var v) || v.ValueKind == JsonValueKind.Null) return Map<string, string>();
+        if (v.ValueKind != JsonValueKind.Object) return "'secrets' must be an object of strings";
+        var map = Map<string, string>();
+        foreach (var p in v.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.String) return $"'secrets.{p.Name}' must be a string";
+            map = map.AddOrUpdate(p.Name, p.Value.GetString()!);
+        }
+        return map;
+    }
+}
