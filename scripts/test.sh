@@ -1,14 +1,40 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need on a fresh Debian machine (root), then runs every test.
-# Locally without CI=true, tests that need a missing component skip with a message instead.
+# The one command that runs every test. On a fresh Debian machine (as root) it first installs what
+# the tests need: Podman and a Debian base image, the pinned Claude Code CLI, the test and agent
+# images, and the WhatsApp sidecar's npm packages. Re-runs reuse what is already there.
+# Without root (or with NANOCLAW_SKIP_SETUP=1) it only builds and tests; tests whose component is
+# missing then skip with a message, except under CI=true where nothing may skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build NanoClaw.sln -c Debug -warnaserror 2>&1 | tail -3
+
+step() { printf '\n== %s\n' "$*"; }
+
+if [ "${NANOCLAW_SKIP_SETUP:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
+  step "Podman and the Debian base image"
+  bash .ci/setup-podman.sh
+  bash .ci/base-image.sh
+  for installer in install-claude-code install-sidecar install-test-image install-agent-image; do
+    if [ -f "scripts/$installer.sh" ]; then step "$installer"; bash "scripts/$installer.sh"; fi
+  done
+fi
+
+step "Build"
+dotnet build NanoClaw.sln -c Debug 2>&1 | tail -3
+
+node_status=0
+if [ -f NanoClaw.Shell/WhatsApp/sidecar/package.json ] && [ -d NanoClaw.Shell/WhatsApp/sidecar/node_modules ]; then
+  step "WhatsApp sidecar tests (node --test)"
+  (cd NanoClaw.Shell/WhatsApp/sidecar && npm test --silent) || node_status=$?
+fi
+
+step "dotnet test"
 set +e
 dotnet test NanoClaw.sln --no-build -c Debug --logger "console;verbosity=normal" 2>&1 | tee /tmp/nanoclaw-test.log
 status=${PIPESTATUS[0]}
 set -e
-# One plain summary line for CI readers: "N passed, N failed, N skipped".
-awk '/^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
-     END { gsub(",","",f); printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/nanoclaw-test.log
+# One plain summary line: "N passed, N failed, N skipped".
+awk '/^Total tests:/ {t=1} t && /^ +Passed: [0-9]+$/ {p+=$2} t && /^ +Failed: [0-9]+$/ {f+=$2} t && /^ +Skipped: [0-9]+$/ {s+=$2}
+     /^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { v=$(i+1); gsub(",","",v); if ($i=="Failed:") f+=v; if ($i=="Passed:") p+=v; if ($i=="Skipped:") s+=v } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/nanoclaw-test.log
+[ "$node_status" = 0 ] || { echo "sidecar node tests failed"; exit 1; }
 exit $status
