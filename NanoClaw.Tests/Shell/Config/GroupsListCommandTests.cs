@@ -48,6 +48,23 @@ public sealed class GroupsListCommandTests
     }
 
     [Fact]
+    public void Several_processes_opening_an_old_store_at_once_migrate_it_exactly_once()
+    {
+        using var dir = new TempStoreDir();
+        dir.CreateLegacyDatabase("middle.sql");
+        var messagesBefore = StoreTestSupport.Count(dir.DatabasePath, "messages");
+
+        var results = Enumerable.Range(0, 4).AsParallel().WithDegreeOfParallelism(4)
+            .Select(_ => Run(dir.Root, null, "groups", "list")).ToList();
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        Assert.All(results, r => Assert.Contains("family", r.StdOut));
+        Assert.Equal(messagesBefore, StoreTestSupport.Count(dir.DatabasePath, "messages"));
+        Assert.Equal(3, StoreTestSupport.Count(dir.DatabasePath, "evolve_changelog WHERE name LIKE 'V%'"));
+        Assert.Equal(3, StoreTestSupport.Columns(dir.DatabasePath, "messages").Count(c => c.StartsWith("reply_to_")));
+    }
+
+    [Fact]
     public void An_empty_installation_says_there_are_no_groups()
     {
         using var dir = new TempStoreDir();
