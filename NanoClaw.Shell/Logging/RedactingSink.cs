@@ -23,9 +23,13 @@ public sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor) 
         var template = logEvent.MessageTemplate.Text;
         var redactedTemplate = redactor.Redact(template);
         var properties = logEvent.Properties.Select(p => new LogEventProperty(p.Key, Redact(p.Value)));
-        var exception = logEvent.Exception is { } e && redactor.Redact(e.ToString()) is var text && text != e.ToString()
-            ? new RedactedException(text, e)
-            : logEvent.Exception;
+        var exception = logEvent.Exception;
+        if (exception is not null)
+        {
+            var original = exception.ToString();
+            var redacted = redactor.Redact(original);
+            if (redacted != original) exception = new RedactedException(redacted, exception);
+        }
         inner.Emit(new LogEvent(
             logEvent.Timestamp,
             logEvent.Level,

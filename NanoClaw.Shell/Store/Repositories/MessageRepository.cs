@@ -25,6 +25,12 @@ public sealed class MessageRepository
     // Whitespace-only content is filtered in C# with the core's definition of whitespace.
     private const string HumanWithContent = "COALESCE(is_bot_message, 0) = 0 AND content IS NOT NULL AND content <> ''";
 
+    internal const string NewMessagesSql =
+        $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id";
+
+    internal const string BatchSql =
+        $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id";
+
     /// <summary>Stores (or replaces) a message. A chat row is created first if missing, so the foreign key holds.</summary>
     public void Store(ChatMessage message) =>
         db.InTransaction((c, t) =>
@@ -112,9 +118,7 @@ public sealed class MessageRepository
         var list = jids.Distinct().ToArray();
         if (list.Length == 0) return (Seq<ChatMessage>(), cursor);
         using var c = db.Open();
-        var rows = c.Query<MessageRow>(
-                $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id",
-                new { cursor, jids = list })
+        var rows = c.Query<MessageRow>(NewMessagesSql, new { cursor, jids = list })
             .Select(ToMessage).Where(HasText).ToSeq().Strict();
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
@@ -124,9 +128,7 @@ public sealed class MessageRepository
     public Seq<ChatMessage> BatchSince(string chatJid, string agentCursor)
     {
         using var c = db.Open();
-        return c.Query<MessageRow>(
-                $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id",
-                new { chatJid, cursor = agentCursor })
+        return c.Query<MessageRow>(BatchSql, new { chatJid, cursor = agentCursor })
             .Select(ToMessage).Where(HasText).ToSeq().Strict();
     }
 

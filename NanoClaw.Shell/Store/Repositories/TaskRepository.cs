@@ -46,9 +46,10 @@ public sealed class TaskRepository
         Query($"SELECT {Columns} FROM scheduled_tasks ORDER BY created_at DESC, id", null);
 
     /// <summary>Tasks that are active and due at <paramref name="now"/>, earliest first.</summary>
-    public Seq<ScheduledTask> Due(DateTimeOffset now) =>
-        Query($"SELECT {Columns} FROM scheduled_tasks WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= @now ORDER BY next_run, id",
-            new { now = IsoTimestamp.From(now) });
+    public Seq<ScheduledTask> Due(DateTimeOffset now) => Query(DueSql, new { now = IsoTimestamp.From(now) });
+
+    internal const string DueSql =
+        $"SELECT {Columns} FROM scheduled_tasks WHERE status = 'active' AND next_run IS NOT NULL AND next_run <= @now ORDER BY next_run, id";
 
     /// <summary>Active tasks (for arming the due-task timer).</summary>
     public Seq<ScheduledTask> Active() =>

@@ -1,0 +1,41 @@
+using Dapper;
+using NanoClaw.Shell.Store;
+using NanoClaw.Shell.Store.Repositories;
+using Serilog.Core;
+using static NanoClaw.Tests.Shell.Store.StoreTestSupport;
+
+namespace NanoClaw.Tests.Shell.Store;
+
+/// <summary>The queries run on every message and tick use an index instead of scanning the table (checked with SQLite's planner).</summary>
+public sealed class QueryPlanTests
+{
+    private static string Plan(string sql, object args)
+    {
+        using var dir = new TempStoreDir();
+        var store = NanoClawStore.Open(dir.StoreDir, "Andy", Logger.None);
+        using var c = OpenRaw(store.DatabasePath);
+        return string.Join("\n", c.Query("EXPLAIN QUERY PLAN " + sql, args).Select(r => (string)((IDictionary<string, object>)r)["detail"]));
+    }
+
+    [Fact]
+    public void A_chats_batch_uses_the_chat_and_timestamp_index()
+    {
+        var plan = Plan(MessageRepository.BatchSql, new { chatJid = "1@g.us", cursor = "" });
+        Assert.Contains("USING INDEX idx_messages_chat_timestamp", plan);
+    }
+
+    [Fact]
+    public void New_messages_across_chats_use_an_index()
+    {
+        var plan = Plan(MessageRepository.NewMessagesSql, new { cursor = "2026-01-01T00:00:00.000Z", jids = new[] { "1@g.us", "2@g.us" } });
+        Assert.Contains("USING INDEX", plan);
+        Assert.DoesNotContain("SCAN messages\n", plan + "\n");
+    }
+
+    [Fact]
+    public void Due_tasks_use_the_status_and_next_run_index()
+    {
+        var plan = Plan(TaskRepository.DueSql, new { now = "2026-01-01T00:00:00.000Z" });
+        Assert.Contains("idx_scheduled_tasks_status_next_run", plan);
+    }
+}
