@@ -95,12 +95,12 @@ public static class ConfigLoader
                 Read("container.max_concurrent", d.Container.MaxConcurrent, s => SettingParsers.IntInRange(s, 1, 100)),
                 Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool)),
             new PathOptions(
-                Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.NonEmptyText),
-                Read("paths.groups_dir", d.Paths.GroupsDir, SettingParsers.NonEmptyText),
-                Read("paths.data_dir", d.Paths.DataDir, SettingParsers.NonEmptyText)),
+                Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.PathText),
+                Read("paths.groups_dir", d.Paths.GroupsDir, SettingParsers.PathText),
+                Read("paths.data_dir", d.Paths.DataDir, SettingParsers.PathText)),
             new LoggingOptions(
                 Read("logging.level", d.Logging.Level, s => SettingParsers.OneOf(s, "DEBUG", "INFO", "WARNING", "ERROR")),
-                Read("logging.file", d.Logging.File, SettingParsers.NonEmptyText)),
+                Read("logging.file", d.Logging.File, SettingParsers.PathText)),
             new ChannelOptions(
                 Read("channels.whatsapp", d.Channels.WhatsApp, SettingParsers.Bool),
                 Read("channels.local_chat", d.Channels.LocalChat, SettingParsers.Bool)),

@@ -35,6 +35,12 @@ public static class SettingParsers
             ? Right<ConfigError, string>(s.Text.Trim())
             : Left<ConfigError, string>(Expected(s, "a non-empty single-line text"));
 
+    /// <summary>A path: non-empty single-line text without characters no file system accepts.</summary>
+    public static Either<ConfigError, string> PathText(RawSetting s) =>
+        NonEmptyText(s).Bind(text => text.IndexOfAny(Path.GetInvalidPathChars()) >= 0
+            ? Left<ConfigError, string>(Expected(s, "a file system path", showValue: false))
+            : Right<ConfigError, string>(text));
+
     /// <summary>One of <paramref name="allowed"/> (case-insensitive); returns the allowed spelling.</summary>
     public static Either<ConfigError, string> OneOf(RawSetting s, params string[] allowed) =>
         s.NonScalarKind is null && allowed.FirstOrDefault(a => a.Equals(s.Text?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } match

@@ -35,6 +35,9 @@ public sealed class ShellContext : IDisposable
     /// <summary>The config file's directory; every relative path in the config is resolved against it.</summary>
     public string ProjectRoot { get; }
 
+    /// <summary>The configured zone (validated as an IANA id when loading).</summary>
+    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone);
+
     public SecretRedactor Redactor { get; }
     public Logger Log { get; }
 
@@ -55,7 +58,17 @@ public sealed class ShellContext : IDisposable
     public static async Task<int> RunAsync(ParseResult parse, string commandName, bool logToFile, Func<ShellContext, Task<int>> body)
     {
         var (path, mustExist) = ConfigPathFrom(parse);
-        var loaded = Load(path, mustExist, Environment.GetEnvironmentVariables(), logToFile);
+        Either<ConfigError, ShellContext> loaded;
+        try
+        {
+            loaded = Load(path, mustExist, Environment.GetEnvironmentVariables(), logToFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // e.g. the log directory cannot be created: still one line, no stack trace.
+            await Console.Error.WriteLineAsync($"nanoclaw {commandName}: cannot start: {FirstLine(e.Message)}");
+            return ExitError;
+        }
         if (loaded.IsLeft)
         {
             await Console.Error.WriteLineAsync(loaded.Match(_ => "", e => e.Message));

@@ -139,6 +139,7 @@ public sealed class ConfigLoaderTests : IDisposable
         { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy)" },
         { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy)" },
         { "- a\n- b\n", "expected a mapping of keys at the top level" },
+        { "paths:\n  store_dir: \"st\\0re\"\n", "paths.store_dir: expected a file system path, got something else" },
     };
 
     [Theory]
