@@ -56,6 +56,13 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void The_committed_credentials_template_copied_as_is_means_no_credentials()
+    {
+        var template = File.ReadAllText(Path.Combine(Requirements.RepoRoot(), "credentials.yml.dist"));
+        Assert.Equal(Credentials.None, Ok(Load("", template)).Credentials);
+    }
+
+    [Fact]
     public void Every_key_is_read_and_paths_are_made_absolute()
     {
         var yaml = """
