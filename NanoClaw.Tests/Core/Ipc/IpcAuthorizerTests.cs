@@ -228,7 +228,7 @@ public class IpcAuthorizerTests
     [Fact]
     public void A_main_group_in_a_custom_folder_keeps_that_folder_to_itself()
     {
-        var ctx = Context("main") with { GroupsByJid = Groups.SetItem(MainJid, Group(MainJid, "control", isMain: true)), SourceFolder = "control" };
+        var ctx = Context("main") with { GroupsByJid = IpcFixtures.Groups.SetItem(MainJid, Group(MainJid, "control", isMain: true)), SourceFolder = "control" };
         Assert.Equal("refused: folder 'control' belongs to the main group", Refused(ctx, Register(Stranger, "control")));
     }
 
