@@ -152,7 +152,7 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
         var self = Environment.ProcessPath ?? "nanoclaw-agent-runner";
         // Under `dotnet nanoclaw-agent-runner.dll` (development) the host needs the assembly path too.
         return Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? new McpServerLaunch(self, [typeof(AgentRun).Assembly.Location, "mcp"], env)
+            ? new McpServerLaunch(self, [Path.Combine(AppContext.BaseDirectory, "nanoclaw-agent-runner.dll"), "mcp"], env)
             : new McpServerLaunch(self, ["mcp"], env);
     }
 }
