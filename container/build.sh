@@ -41,6 +41,8 @@ ls -lh "$HERE/.runner/nanoclaw-agent-runner" | awk '{print "[build] runner: " $5
 
 args=(build -t "$IMAGE" -f "$HERE/Dockerfile" --build-arg "WITH_CHROMIUM=$WITH_CHROMIUM")
 [ -n "${BASE_IMAGE:-}" ] && args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+# scripts/install-agent-image.sh labels the image with a hash of its sources to know when to rebuild.
+[ -n "${SOURCE_HASH:-}" ] && args+=(--label "nanoclaw.source=$SOURCE_HASH")
 if [ "$runtime" = podman ]; then
   # Host networking reaches the package mirrors the host uses; the host's CA bundle lets npm trust them.
   args+=(--network host)
