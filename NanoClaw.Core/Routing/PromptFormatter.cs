@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using LanguageExt;
+using NanoClaw.Core.Domain;
+
+namespace NanoClaw.Core.Routing;
+
+/// <summary>
+/// Turns a batch into the agent's prompt (SPEC §5):
+/// <code>
+/// &lt;context timezone="America/New_York" /&gt;
+/// &lt;messages&gt;
+/// &lt;message sender="Alice" time="Jan 31, 2026, 2:32 PM"&gt;hello&lt;/message&gt;
+/// &lt;message sender="Bob" time="Jan 31, 2026, 2:33 PM" reply_to="m1"&gt;&lt;quoted_message from="Alice"&gt;hello&lt;/quoted_message&gt;hi&lt;/message&gt;
+/// &lt;/messages&gt;
+/// </code>
+/// Times are local to the configured zone. <c>&amp; &lt; &gt; "</c> are escaped everywhere; so that the output is always
+/// well-formed XML that reads back exactly, carriage returns (and, inside attributes, tabs and newlines) become
+/// character references, and characters XML cannot carry at all (control characters, lone surrogates) become U+FFFD.
+/// </summary>
+public static class PromptFormatter
+{
+    private const string TimeFormat = "MMM d, yyyy, h:mm tt";
+
+    /// <summary>Formats <paramref name="batch"/> for the agent, stamping times in <paramref name="zone"/>.</summary>
+    public static string Format(Seq<ChatMessage> batch, TimeZoneInfo zone)
+    {
+        var sb = new StringBuilder(128 + batch.Count * 160);
+        sb.Append("<context timezone=\"");
+        AppendEscaped(sb, zone.Id, attribute: true);
+        sb.Append("\" />\n<messages>\n");
+        Span<char> time = stackalloc char[64];
+        foreach (var m in batch)
+        {
+            sb.Append("<message sender=\"");
+            AppendEscaped(sb, m.SenderName, attribute: true);
+            sb.Append("\" time=\"");
+            if (TryLocalTime(m.Timestamp, zone, time, out var written))
+                sb.Append(time[..written]);
+            else
+                AppendEscaped(sb, m.Timestamp, attribute: true);
+            sb.Append('"');
+            if (m.ReplyTo.Case is ReplyReference reply)
+            {
+                sb.Append(" reply_to=\"");
+                AppendEscaped(sb, reply.MessageId, attribute: true);
+                sb.Append("\">");
+                if (reply.Content.Case is string quoted)
+                {
+                    sb.Append("<quoted_message");
+                    if (reply.SenderName.Case is string from)
+                    {
+                        sb.Append(" from=\"");
+                        AppendEscaped(sb, from, attribute: true);
+                        sb.Append('"');
+                    }
+                    sb.Append('>');
+                    AppendEscaped(sb, quoted, attribute: false);
+                    sb.Append("</quoted_message>");
+                }
+            }
+            else
+            {
+                sb.Append('>');
+            }
+            AppendEscaped(sb, m.Content, attribute: false);
+            sb.Append("</message>\n");
+        }
+        sb.Append("</messages>");
+        return sb.ToString();
+    }
+
+    /// <summary>Formats one instant as the prompt shows it, e.g. <c>Jan 31, 2026, 2:32 PM</c>, in <paramref name="zone"/>.</summary>
+    public static string LocalTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static bool TryLocalTime(string timestamp, TimeZoneInfo zone, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (!TryParseUtc(timestamp, out var utc)) return false;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, zone);
+        return local.TryFormat(destination, out written, TimeFormat, CultureInfo.InvariantCulture);
+    }
+
+    // The store's own format (2026-01-31T14:32:00.000Z) is parsed by hand: it is on the hot path.
+    // Anything else goes through the general ISO parser.
+    private static bool TryParseUtc(string? text, out DateTime utc)
+    {
+        utc = default;
+        if (text is null) return false;
+        var s = text.AsSpan();
+        if (s.Length == 24 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == '.' && s[23] == 'Z'
+            && Digits(s, 0, 4, out var year) && Digits(s, 5, 2, out var month) && Digits(s, 8, 2, out var day)
+            && Digits(s, 11, 2, out var hour) && Digits(s, 14, 2, out var minute) && Digits(s, 17, 2, out var second)
+            && Digits(s, 20, 3, out var ms)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            && hour < 24 && minute < 60 && second < 60)
+        {
+            utc = new DateTime(year, month, day, hour, minute, second, ms, DateTimeKind.Utc);
+            return true;
+        }
+        if (IsoTimestamp.Parse(text).Case is DateTimeOffset parsed)
+        {
+            utc = parsed.UtcDateTime;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var d = s[i] - '0';
+            if ((uint)d > 9) return false;
+            value = value * 10 + d;
+        }
+        return true;
+    }
+
+    /// <summary>Appends <paramref name="text"/> escaped for XML text (or an attribute value when <paramref name="attribute"/>).</summary>
+    internal static void AppendEscaped(StringBuilder sb, string? text, bool attribute)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            string? replacement;
+            var skip = 0;
+            if (c >= 0x20 && c < 0xD800 && c is not ('&' or '<' or '>' or '"'))
+                continue; // the common case: copied in bulk below
+            switch (c)
+            {
+                case '&': replacement = "&amp;"; break;
+                case '<': replacement = "&lt;"; break;
+                case '>': replacement = "&gt;"; break;
+                case '"': replacement = "&quot;"; break;
+                case '\r': replacement = "&#13;"; break;
+                case '\n': replacement = attribute ? "&#10;" : null; break;
+                case '\t': replacement = attribute ? "&#9;" : null; break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        replacement = null;
+                        skip = 1;
+                    }
+                    else if (c < 0x20 || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+                        replacement = "\uFFFD";
+                    else
+                        replacement = null;
+                    break;
+            }
+            if (replacement is null)
+            {
+                i += skip;
+                continue;
+            }
+            sb.Append(text, start, i - start).Append(replacement);
+            start = i + 1;
+        }
+        sb.Append(text, start, text.Length - start);
+    }
+}
