@@ -53,6 +53,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
     private volatile bool wasOpened;
     private int reconnectAttempt;
     private int starts;
+    private int disposed;
 
     public WhatsAppChannel(
         SidecarOptions options,
@@ -141,7 +142,6 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         await IgnoreCancellation(supervising);
         await IgnoreCancellation(flushing);
         FailInflight("channel disconnected");
-        stopping.Dispose();
     }
 
     /// <summary>Queues the text durably and wakes the flush worker; delivery is confirmed by the outbox row going away.</summary>
@@ -200,7 +200,10 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
             Interlocked.Increment(ref starts);
             log.Information("WhatsApp sidecar started (pid {Pid})", process.Id);
 
-            var exitCode = await process.Exited;
+            // Stopping (disconnect, logout) may race with this start: whoever cancels, this process ends.
+            int exitCode;
+            using (token.Register(() => _ = process.StopAsync(timing.StopGrace)))
+                exitCode = await process.Exited;
             lock (gate) current = null;
             connected = false;
             FailInflight("the sidecar exited");
@@ -287,8 +290,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
                 ? WhatsAppTermination.NotLinked()
                 : WhatsAppTermination.LoggedOut();
             log.Error("{Message}", termination.Message);
-            Terminate(termination);
-            _ = process.StopAsync(timing.StopGrace);
+            Terminate(termination); // cancels the lifetime, which stops this sidecar
             return;
         }
         var attempt = Interlocked.Increment(ref reconnectAttempt) - 1;
@@ -448,6 +450,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await DisconnectAsync(CancellationToken.None);
         messages.OnCompleted();
         chats.OnCompleted();

@@ -53,7 +53,14 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Writes one command line; false when the process is gone.</summary>
     public async Task<bool> WriteAsync(string line, CancellationToken cancellationToken = default)
     {
-        await writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await writeLock.WaitAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
         try
         {
             if (process.HasExited) return false;
@@ -110,7 +117,8 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Asks the sidecar to shut down, waits a little, then kills it.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (!process.HasExited) await WriteAsync(SidecarCommand.Shutdown());
+        if (Exited.IsCompleted) return;
+        await WriteAsync(SidecarCommand.Shutdown());
         var finished = await Task.WhenAny(Exited, Task.Delay(grace));
         if (finished != Exited)
         {
@@ -142,8 +150,8 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
         finally
         {
+            // The write lock is left to the GC: a late StopAsync may still be waiting on it.
             process.Dispose();
-            writeLock.Dispose();
         }
     }
 }
