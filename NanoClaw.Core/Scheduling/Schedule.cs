@@ -73,10 +73,15 @@ public static class ScheduleRules
         }
     }
 
+    /// <summary>Longest interval accepted: ten years, in milliseconds (longer ones are surely mistakes, and overflow dates).</summary>
+    public const long MaxIntervalMs = 10L * 366 * 24 * 60 * 60 * 1000;
+
     private static Either<string, Schedule> ParseInterval(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
-            ? new Schedule.IntervalSchedule(TimeSpan.FromMilliseconds(ms))
-            : Left<string, Schedule>($"invalid interval '{text}': expected a positive number of milliseconds");
+        !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms <= 0
+            ? Left<string, Schedule>($"invalid interval '{text}': expected a positive number of milliseconds")
+            : ms > MaxIntervalMs
+                ? Left<string, Schedule>($"invalid interval '{text}': at most {MaxIntervalMs} milliseconds (ten years)")
+                : new Schedule.IntervalSchedule(TimeSpan.FromMilliseconds(ms));
 
     private static readonly string[] OnceFormats =
         ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss.fff", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"];
@@ -102,7 +107,7 @@ public static class ScheduleRules
     public static Option<DateTimeOffset> FirstRun(Schedule schedule, DateTimeOffset now) => schedule switch
     {
         Schedule.CronSchedule c => NextCron(c, now),
-        Schedule.IntervalSchedule i => Some(now + i.Every),
+        Schedule.IntervalSchedule i => Add(now, i.Every),
         Schedule.OnceSchedule o => Some(o.At),
         _ => None,
     };
@@ -115,17 +120,23 @@ public static class ScheduleRules
     public static Option<DateTimeOffset> NextRun(Schedule schedule, DateTimeOffset scheduledFor, DateTimeOffset now) => schedule switch
     {
         Schedule.CronSchedule c => NextCron(c, now),
-        Schedule.IntervalSchedule i => Some(NextSlot(scheduledFor, i.Every, now)),
+        Schedule.IntervalSchedule i => NextSlot(scheduledFor, i.Every, now),
         _ => None,
     };
 
-    private static DateTimeOffset NextSlot(DateTimeOffset anchor, TimeSpan every, DateTimeOffset now)
+    private static Option<DateTimeOffset> NextSlot(DateTimeOffset anchor, TimeSpan every, DateTimeOffset now)
     {
+        if (every <= TimeSpan.Zero) return None;
         if (anchor > now) return anchor;
         var elapsed = (now - anchor).Ticks;
         var steps = elapsed / every.Ticks + 1;
-        return anchor + TimeSpan.FromTicks(steps * every.Ticks);
+        // steps * every is at most elapsed + every, which cannot overflow for instants DateTimeOffset can hold.
+        return Add(anchor, TimeSpan.FromTicks(steps * every.Ticks));
     }
+
+    // Date arithmetic that stays total: none instead of an exception past year 9999.
+    private static Option<DateTimeOffset> Add(DateTimeOffset instant, TimeSpan span) =>
+        span.Ticks <= DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks ? Some(instant + span) : None;
 
     private static Option<DateTimeOffset> NextCron(Schedule.CronSchedule c, DateTimeOffset now) =>
         Optional(c.Expression.GetNextOccurrence(now, c.Zone)).Map(d => d.ToUniversalTime());

@@ -17,6 +17,7 @@ public static class CliApp
         var root = new RootCommand("NanoClaw: a personal Claude assistant in WhatsApp, one container per chat.");
         root.Options.Add(ConfigOption);
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(GroupsCommand.Build());
         return root;
     }
 

@@ -50,7 +50,12 @@ public sealed class IpcWatcher : IDisposable
         };
         // Writers create name.json.tmp then rename: the rename is the signal.
         watcher.Renamed += (_, e) => Consider(e.FullPath);
-        watcher.Created += (_, e) => Consider(e.FullPath);
+        // A directory created just now may already hold files written before its watch was added.
+        watcher.Created += (_, e) =>
+        {
+            if (Directory.Exists(e.FullPath)) ConsiderTree(e.FullPath);
+            else Consider(e.FullPath);
+        };
         watcher.Error += (_, e) => log.Warning("IPC watcher overflow, rescanning: {Error}", e.GetException().Message);
         watcher.EnableRaisingEvents = true;
         scan = Observable.Interval(scanInterval, scheduler ?? System.Reactive.Concurrency.TaskPoolScheduler.Default)
@@ -79,6 +84,18 @@ public sealed class IpcWatcher : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning("IPC scan failed: {Error}", e.Message);
+        }
+    }
+
+    private void ConsiderTree(string directory)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)) Consider(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Debug("IPC directory vanished while scanning: {Error}", e.Message);
         }
     }
 

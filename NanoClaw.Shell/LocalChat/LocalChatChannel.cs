@@ -117,8 +117,8 @@ public sealed class LocalChatChannel : IChannel, IAsyncDisposable
                     continue;
                 }
                 var folder = string.IsNullOrEmpty(frame.Group) ? GroupFolder.Main : frame.Group;
-                var error = GroupFolder.Validate(folder).Match(_ => (string?)null, reason => reason);
-                if (error is not null)
+                var error = GroupFolder.Validate(folder).Match(_ => "", reason => reason);
+                if (error.Length > 0)
                 {
                     await client.WriteAsync(new LocalChatFrame("error", Text: error));
                     continue;
@@ -138,6 +138,10 @@ public sealed class LocalChatChannel : IChannel, IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             log.Debug("Local chat client left: {Reason}", e.Message);
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "Local chat client failed");
         }
         finally
         {

@@ -1,0 +1,143 @@
+using System.Collections;
+using LanguageExt;
+using NanoClaw.Core.Config;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Shell.Config;
+
+/// <summary>
+/// Loads <c>config.yml</c> and the optional <c>credentials.yml</c> beside it, applies environment overrides,
+/// checks every value, and makes paths absolute against the project root (the config file's directory).
+/// </summary>
+public static class ConfigLoader
+{
+    public const string DefaultConfigFile = "config.yml";
+    public const string CredentialsFile = "credentials.yml";
+
+    /// <param name="configPath">Path of config.yml (relative paths are taken from the working directory).</param>
+    /// <param name="env">Environment variables (e.g. <see cref="Environment.GetEnvironmentVariables()"/>).</param>
+    /// <param name="mustExist">True when the user named the file (<c>--config</c>): then a missing file is an error;
+    /// otherwise a missing config.yml means all defaults.</param>
+    public static Either<ConfigError, (NanoClawOptions Options, Credentials Credentials, string ProjectRoot)> Load(
+        string configPath, IDictionary env, bool mustExist = false)
+    {
+        var fullPath = Path.GetFullPath(configPath);
+        var root = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
+        var origin = configPath;
+
+        return from configText in ReadFile(fullPath, origin, mustExist)
+               from fileSettings in YamlSettingsReader.Read(configText, origin, sectioned: true, [])
+               from credentialSettings in ReadCredentials(Path.Combine(root, CredentialsFile))
+               from envSettings in EnvironmentOverrides.Read(env)
+               from options in BuildOptions(fileSettings.Concat(envSettings.Config))
+               from credentials in BuildCredentials(credentialSettings.Concat(envSettings.Credentials))
+               select (Absolute(options, root), credentials, root);
+    }
+
+    private static Either<ConfigError, string> ReadFile(string fullPath, string origin, bool mustExist)
+    {
+        try
+        {
+            return File.Exists(fullPath)
+                ? File.ReadAllText(fullPath)
+                : mustExist
+                    ? Left<ConfigError, string>(new ConfigError($"{origin}: file not found"))
+                    : "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ConfigError($"{origin}: cannot be read ({e.Message})");
+        }
+    }
+
+    private static Either<ConfigError, Seq<RawSetting>> ReadCredentials(string path) =>
+        ReadFile(path, CredentialsFile, mustExist: false)
+            .Bind(text => YamlSettingsReader.Read(text, CredentialsFile, sectioned: false, ConfigKeys.Credentials));
+
+    /// <summary>Later settings win (the environment comes after the file).</summary>
+    private static Dictionary<string, RawSetting> Latest(IEnumerable<RawSetting> settings)
+    {
+        var byKey = new Dictionary<string, RawSetting>(StringComparer.Ordinal);
+        foreach (var s in settings) byKey[s.Key] = s;
+        return byKey;
+    }
+
+    private static Either<ConfigError, NanoClawOptions> BuildOptions(IEnumerable<RawSetting> settings)
+    {
+        var raw = Latest(settings);
+        var d = NanoClawOptions.Default;
+        ConfigError? error = null;
+
+        // Reads one key: absent or empty keeps the default; the first bad value is remembered and reported.
+        T Read<T>(string key, T fallback, Func<RawSetting, Either<ConfigError, T>> parse)
+        {
+            if (error is not null || !raw.TryGetValue(key, out var s) || (s.Text is null && s.NonScalarKind is null)) return fallback;
+            return parse(s).Match(v => v, e => { error = e; return fallback; });
+        }
+
+        Func<RawSetting, Either<ConfigError, int>> Positive() => s => SettingParsers.IntInRange(s, 1, int.MaxValue);
+
+        var options = new NanoClawOptions(
+            new AssistantOptions(
+                Read("assistant.name", d.Assistant.Name, AssistantName),
+                Read("assistant.has_own_number", d.Assistant.HasOwnNumber, SettingParsers.Bool)),
+            new TimingOptions(
+                Read("timing.poll_interval_ms", d.Timing.PollIntervalMs, Positive()),
+                Read("timing.scheduler_poll_interval_ms", d.Timing.SchedulerPollIntervalMs, Positive()),
+                Read("timing.idle_timeout_ms", d.Timing.IdleTimeoutMs, Positive()),
+                Read("timing.ipc_poll_interval_ms", d.Timing.IpcPollIntervalMs, Positive())),
+            new ContainerOptions(
+                Read("container.runtime", d.Container.Runtime, s => SettingParsers.OneOf(s, "auto", "apple", "docker", "podman")
+                    .Map(v => Enum.Parse<ContainerRuntimeKind>(v, ignoreCase: true))),
+                Read("container.image", d.Container.Image, SettingParsers.NonEmptyText),
+                Read("container.timeout_ms", d.Container.TimeoutMs, Positive()),
+                Read("container.max_output_size_bytes", d.Container.MaxOutputSizeBytes, s => SettingParsers.LongInRange(s, 1024, long.MaxValue)),
+                Read("container.max_concurrent", d.Container.MaxConcurrent, s => SettingParsers.IntInRange(s, 1, 100)),
+                Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool)),
+            new PathOptions(
+                Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.NonEmptyText),
+                Read("paths.groups_dir", d.Paths.GroupsDir, SettingParsers.NonEmptyText),
+                Read("paths.data_dir", d.Paths.DataDir, SettingParsers.NonEmptyText)),
+            new LoggingOptions(
+                Read("logging.level", d.Logging.Level, s => SettingParsers.OneOf(s, "DEBUG", "INFO", "WARNING", "ERROR")),
+                Read("logging.file", d.Logging.File, SettingParsers.NonEmptyText)),
+            new ChannelOptions(
+                Read("channels.whatsapp", d.Channels.WhatsApp, SettingParsers.Bool),
+                Read("channels.local_chat", d.Channels.LocalChat, SettingParsers.Bool)),
+            Read("timezone", d.TimeZone, SettingParsers.IanaTimeZone));
+
+        return error is null ? options : error;
+    }
+
+    /// <summary>The name becomes the trigger (<c>@Name</c>) and the bot prefix (<c>Name:</c>): one line, no colon, no leading @.</summary>
+    private static Either<ConfigError, string> AssistantName(RawSetting s) =>
+        SettingParsers.NonEmptyText(s).Bind(name => name.Contains(':') || name.StartsWith('@')
+            ? Left<ConfigError, string>(new ConfigError($"{s.Origin}: {s.Key}: expected a name without ':' or a leading '@', got \"{name}\""))
+            : Right<ConfigError, string>(name));
+
+    private static Either<ConfigError, Credentials> BuildCredentials(IEnumerable<RawSetting> settings)
+    {
+        var raw = Latest(settings);
+        Either<ConfigError, Option<string>> Secret(string key) =>
+            raw.TryGetValue(key, out var s) ? SettingParsers.Secret(s) : Right<ConfigError, Option<string>>(None);
+        return from apiKey in Secret("anthropic_api_key")
+               from oauth in Secret("claude_code_oauth_token")
+               from baseUrl in raw.TryGetValue("anthropic_base_url", out var u) ? SettingParsers.OptionalUrl(u) : Right<ConfigError, Option<string>>(None)
+               from authToken in Secret("anthropic_auth_token")
+               select new Credentials(apiKey, oauth, baseUrl, authToken);
+    }
+
+    private static NanoClawOptions Absolute(NanoClawOptions o, string root) => o with
+    {
+        Paths = new PathOptions(Resolve(root, o.Paths.StoreDir), Resolve(root, o.Paths.GroupsDir), Resolve(root, o.Paths.DataDir)),
+        Logging = o.Logging with { File = Resolve(root, o.Logging.File) },
+    };
+
+    /// <summary>Relative to the project root; <c>~/</c> is the user's home.</summary>
+    internal static string Resolve(string root, string path)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 1 ? path[2..] : "");
+        return Path.GetFullPath(Path.Combine(root, path));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections;
+using System.CommandLine;
+using LanguageExt;
+using NanoClaw.Core.Config;
+using NanoClaw.Shell.Cli;
+using NanoClaw.Shell.Logging;
+using NanoClaw.Shell.Store;
+using Serilog.Core;
+
+namespace NanoClaw.Shell.Config;
+
+/// <summary>
+/// What every command starts from: the loaded settings, the project root, the secret redactor and the logger.
+/// <see cref="Run"/> is the one entry for commands: bad config prints its one line and exits 2, any other
+/// failure prints one line and exits 1; neither shows a stack trace.
+/// </summary>
+public sealed class ShellContext : IDisposable
+{
+    public const int ExitOk = 0;
+    public const int ExitError = 1;
+    public const int ExitBadConfig = 2;
+
+    private ShellContext(NanoClawOptions options, Credentials credentials, string projectRoot, SecretRedactor redactor, Logger log)
+    {
+        Options = options;
+        Credentials = credentials;
+        ProjectRoot = projectRoot;
+        Redactor = redactor;
+        Log = log;
+    }
+
+    public NanoClawOptions Options { get; }
+    public Credentials Credentials { get; }
+
+    /// <summary>The config file's directory; every relative path in the config is resolved against it.</summary>
+    public string ProjectRoot { get; }
+
+    public SecretRedactor Redactor { get; }
+    public Logger Log { get; }
+
+    /// <summary>The config path the command line selects: <c>--config PATH</c> (must exist) or <c>./config.yml</c> (optional).</summary>
+    public static (string Path, bool MustExist) ConfigPathFrom(ParseResult parse) =>
+        parse.GetValue(CliApp.ConfigOption) is { } file ? (file.ToString(), true) : (ConfigLoader.DefaultConfigFile, false);
+
+    /// <summary>Loads settings and builds the logger (file logging only for long-running commands).</summary>
+    public static Either<ConfigError, ShellContext> Load(string configPath, bool mustExist, IDictionary env, bool logToFile) =>
+        ConfigLoader.Load(configPath, env, mustExist).Map(loaded =>
+        {
+            var redactor = new SecretRedactor(loaded.Credentials.SecretValues);
+            return new ShellContext(loaded.Options, loaded.Credentials, loaded.ProjectRoot, redactor,
+                LogSetup.Create(loaded.Options.Logging, redactor, logToFile));
+        });
+
+    /// <summary>Runs a command body with a loaded context and maps every outcome to an exit code.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, string commandName, bool logToFile, Func<ShellContext, Task<int>> body)
+    {
+        var (path, mustExist) = ConfigPathFrom(parse);
+        var loaded = Load(path, mustExist, Environment.GetEnvironmentVariables(), logToFile);
+        if (loaded.IsLeft)
+        {
+            await Console.Error.WriteLineAsync(loaded.Match(_ => "", e => e.Message));
+            return ExitBadConfig;
+        }
+        using var context = loaded.Match(c => c, _ => throw new InvalidOperationException());
+        try
+        {
+            return await body(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.Log.Debug(e, "{Command} failed", commandName);
+            await Console.Error.WriteLineAsync($"nanoclaw {commandName}: {context.Redactor.Redact(FirstLine(e.Message))}");
+            return ExitError;
+        }
+    }
+
+    public static int Run(ParseResult parse, string commandName, bool logToFile, Func<ShellContext, int> body) =>
+        RunAsync(parse, commandName, logToFile, c => Task.FromResult(body(c))).GetAwaiter().GetResult();
+
+    /// <summary>Opens the store (migrating it) and imports NanoClaw's legacy JSON state files once.</summary>
+    public NanoClawStore OpenStore()
+    {
+        var store = NanoClawStore.Open(Options.Paths.StoreDir, Options.Assistant.Name, Log);
+        LegacyJsonImport.Run(Options.Paths.DataDir, store, Log);
+        return store;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    public void Dispose() => Log.Dispose();
+}

@@ -1,0 +1,46 @@
+using NanoClaw.Core.Config;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace NanoClaw.Shell.Logging;
+
+/// <summary>Builds the process logger: console (stderr) and the rolling <c>logging.file</c>, behind secret redaction.</summary>
+public static class LogSetup
+{
+    public const long FileSizeLimitBytes = 10 * 1024 * 1024;
+    public const int RetainedFiles = 10;
+
+    private const string ConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}";
+    private const string FileTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:lj} {Properties:j}{NewLine}{Exception}";
+
+    public static LogEventLevel LevelOf(string configured) => configured.ToUpperInvariant() switch
+    {
+        "DEBUG" => LogEventLevel.Debug,
+        "WARNING" => LogEventLevel.Warning,
+        "ERROR" => LogEventLevel.Error,
+        _ => LogEventLevel.Information,
+    };
+
+    /// <param name="toFile">False for short CLI commands, which log to the console only.</param>
+    public static Logger Create(LoggingOptions options, SecretRedactor redactor, bool toFile)
+    {
+        // Console lines go to standard error, so standard output stays for command output.
+        var sinks = new LoggerConfiguration().MinimumLevel.Verbose()
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (toFile)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.File))!);
+            // Size-based rolling keeps the current file at the configured name (logs/nanoclaw.log); older ones get _001, _002…
+            sinks = sinks.WriteTo.File(options.File, outputTemplate: FileTemplate, fileSizeLimitBytes: FileSizeLimitBytes,
+                rollOnFileSizeLimit: true, retainedFileCountLimit: RetainedFiles,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var inner = sinks.CreateLogger();
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(LevelOf(options.Level))
+            .WriteTo.Sink(new RedactingSink(inner, redactor))
+            .CreateLogger();
+    }
+}

@@ -1,0 +1,48 @@
+using NanoClaw.Shell.Store.Repositories;
+using Serilog;
+
+namespace NanoClaw.Shell.Store;
+
+/// <summary>
+/// The SQLite store (<c>store/messages.db</c>), migrated and ready. Repositories open a pooled connection per
+/// call, so the store is safe to use from any thread; WAL and the busy timeout let writers queue instead of failing.
+/// </summary>
+public sealed class NanoClawStore
+{
+    /// <summary>File name of the database inside the store directory (NanoClaw's name).</summary>
+    public const string DatabaseFileName = "messages.db";
+
+    private NanoClawStore(StoreConnections connections, string assistantName, ILogger log)
+    {
+        Connections = connections;
+        Messages = new MessageRepository(connections, assistantName);
+        RouterState = new RouterStateRepository(connections, log);
+        Sessions = new SessionRepository(connections);
+        Groups = new RegisteredGroupRepository(connections, log);
+        Tasks = new TaskRepository(connections, log);
+        RunLogs = new RunLogRepository(connections);
+        Outbox = new OutboxRepository(connections);
+    }
+
+    public StoreConnections Connections { get; }
+    public string DatabasePath => Connections.DatabasePath;
+    public MessageRepository Messages { get; }
+    public RouterStateRepository RouterState { get; }
+    public SessionRepository Sessions { get; }
+    public RegisteredGroupRepository Groups { get; }
+    public TaskRepository Tasks { get; }
+    public RunLogRepository RunLogs { get; }
+    public OutboxRepository Outbox { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) <c>{storeDir}/messages.db</c> and migrates it, upgrading a NanoClaw database in place.
+    /// <paramref name="assistantName"/> drives the bot-message backfill and the bot-prefix filter.
+    /// </summary>
+    public static NanoClawStore Open(string storeDir, string assistantName, ILogger log)
+    {
+        Directory.CreateDirectory(storeDir);
+        var path = Path.Combine(Path.GetFullPath(storeDir), DatabaseFileName);
+        StoreMigrator.Migrate(path, assistantName, log);
+        return new NanoClawStore(new StoreConnections(path), assistantName, log);
+    }
+}

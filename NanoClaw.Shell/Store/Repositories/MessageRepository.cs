@@ -1,0 +1,182 @@
+using Dapper;
+using LanguageExt;
+using NanoClaw.Core.Domain;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Shell.Store.Repositories;
+
+/// <summary>The <c>messages</c> and <c>chats</c> tables.</summary>
+public sealed class MessageRepository
+{
+    /// <summary>Reserved <c>chats</c> row where NanoClaw records the last group-metadata sync; never a real chat.</summary>
+    public const string GroupSyncJid = "__group_sync__";
+
+    private readonly StoreConnections db;
+    private readonly string botPrefix;
+
+    internal MessageRepository(StoreConnections db, string assistantName)
+    {
+        this.db = db;
+        botPrefix = assistantName + ":";
+    }
+
+    private const string MessageColumns =
+        "id, chat_jid, sender, sender_name, content, timestamp, is_from_me, is_bot_message, " +
+        "reply_to_message_id, reply_to_message_content, reply_to_sender_name";
+
+    // Bot messages are excluded by their flag and, as NanoClaw did, by the "Name:" prefix as a backstop;
+    // empty or whitespace-only content never reaches an agent.
+    private const string HumanWithContent =
+        "is_bot_message = 0 AND substr(content, 1, length(@prefix)) <> @prefix " +
+        "AND content IS NOT NULL AND trim(content, ' ' || char(9, 10, 13)) <> ''";
+
+    /// <summary>Stores (or replaces) a message. A chat row is created first if missing, so the foreign key holds.</summary>
+    public void Store(ChatMessage message) =>
+        db.InTransaction((c, t) =>
+        {
+            c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING",
+                new { jid = message.ChatJid, ts = message.Timestamp }, t);
+            c.Execute($"INSERT OR REPLACE INTO messages ({MessageColumns}) VALUES " +
+                      "(@Id, @ChatJid, @Sender, @SenderName, @Content, @Timestamp, @IsFromMe, @IsBot, @ReplyId, @ReplyContent, @ReplySender)",
+                new
+                {
+                    message.Id, message.ChatJid, message.Sender, message.SenderName, message.Content, message.Timestamp,
+                    IsFromMe = message.IsFromMe ? 1 : 0,
+                    IsBot = message.IsBotMessage ? 1 : 0,
+                    ReplyId = message.ReplyTo.Map(r => r.MessageId).MatchUnsafe(v => v, () => null),
+                    ReplyContent = message.ReplyTo.Bind(r => r.Content).MatchUnsafe(v => v, () => null),
+                    ReplySender = message.ReplyTo.Bind(r => r.SenderName).MatchUnsafe(v => v, () => null),
+                }, t);
+        });
+
+    /// <summary>
+    /// Records chat metadata (NanoClaw's <c>storeChatMetadata</c>): the newest of the stored and given time is kept;
+    /// a name replaces the stored one when given; channel and group flag fill in when given.
+    /// </summary>
+    public void StoreChatMetadata(string jid, string timestamp, Option<string> name, Option<string> channel, Option<bool> isGroup)
+    {
+        using var c = db.Open();
+        var args = new
+        {
+            jid,
+            ts = timestamp,
+            name = name.Filter(n => n.Length > 0).IfNone(jid),
+            channel = StoreValues.OrNull(channel),
+            isGroup = isGroup.Map(g => (int?)(g ? 1 : 0)).IfNoneUnsafe((int?)null),
+        };
+        var setName = name.Filter(n => n.Length > 0).IsSome ? "name = excluded.name," : "";
+        c.Execute($"""
+            INSERT INTO chats (jid, name, last_message_time, channel, is_group) VALUES (@jid, @name, @ts, @channel, @isGroup)
+            ON CONFLICT(jid) DO UPDATE SET {setName}
+              last_message_time = MAX(COALESCE(last_message_time, ''), excluded.last_message_time),
+              channel = COALESCE(excluded.channel, channel),
+              is_group = COALESCE(excluded.is_group, is_group)
+            """, args);
+    }
+
+    /// <summary>Sets a chat's name from group metadata without touching its activity time (new chats get <paramref name="now"/>).</summary>
+    public void UpdateChatName(string jid, string name, DateTimeOffset now)
+    {
+        using var c = db.Open();
+        c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @name, @ts) ON CONFLICT(jid) DO UPDATE SET name = excluded.name",
+            new { jid, name, ts = IsoTimestamp.From(now) });
+    }
+
+    /// <summary>Every known chat, most recently active first; the reserved sync row is not a chat and is left out.</summary>
+    public Seq<Chat> AllChats()
+    {
+        using var c = db.Open();
+        return c.Query<ChatRow>(
+                "SELECT jid, name, last_message_time, channel, is_group FROM chats WHERE jid <> @sync ORDER BY last_message_time DESC",
+                new { sync = GroupSyncJid })
+            .Select(r => new Chat(r.jid, r.name ?? r.jid, r.last_message_time ?? "", StoreValues.Opt(r.channel), r.is_group == 1))
+            .ToSeq().Strict();
+    }
+
+    /// <summary>When group metadata was last synced, if ever.</summary>
+    public Option<string> LastGroupSync()
+    {
+        using var c = db.Open();
+        return Optional(c.QueryFirstOrDefault<string?>("SELECT last_message_time FROM chats WHERE jid = @sync", new { sync = GroupSyncJid }))
+            .Filter(s => s.Length > 0);
+    }
+
+    public void SetLastGroupSync(DateTimeOffset now)
+    {
+        using var c = db.Open();
+        c.Execute("INSERT OR REPLACE INTO chats (jid, name, last_message_time) VALUES (@sync, @sync, @ts)",
+            new { sync = GroupSyncJid, ts = IsoTimestamp.From(now) });
+    }
+
+    /// <summary>
+    /// Messages after <paramref name="cursor"/> in any of <paramref name="jids"/> (bot and empty excluded), in time order,
+    /// and the newest timestamp among them (the cursor itself when there are none).
+    /// </summary>
+    public (Seq<ChatMessage> Messages, string NewCursor) NewMessages(IEnumerable<string> jids, string cursor)
+    {
+        var list = jids.Distinct().ToArray();
+        if (list.Length == 0) return (Seq<ChatMessage>(), cursor);
+        using var c = db.Open();
+        var rows = c.Query<MessageRow>(
+                $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id",
+                new { cursor, jids = list, prefix = botPrefix })
+            .Select(ToMessage).ToSeq().Strict();
+        var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
+        return (rows, newest);
+    }
+
+    /// <summary>A chat's messages after its agent cursor (bot and empty excluded), oldest first: the agent's next batch.</summary>
+    public Seq<ChatMessage> BatchSince(string chatJid, string agentCursor)
+    {
+        using var c = db.Open();
+        return c.Query<MessageRow>(
+                $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id",
+                new { chatJid, cursor = agentCursor, prefix = botPrefix })
+            .Select(ToMessage).ToSeq().Strict();
+    }
+
+    /// <summary>Every stored message of a chat, bot messages included, oldest first.</summary>
+    public Seq<ChatMessage> AllOfChat(string chatJid)
+    {
+        using var c = db.Open();
+        return c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
+            .Select(ToMessage).ToSeq().Strict();
+    }
+
+    private static ChatMessage ToMessage(MessageRow r) => new(
+        r.id,
+        r.chat_jid,
+        r.sender ?? "",
+        r.sender_name ?? "",
+        r.content ?? "",
+        r.timestamp ?? "",
+        r.is_from_me == 1,
+        r.is_bot_message == 1,
+        Optional(r.reply_to_message_id).Map(id => new ReplyReference(id, Optional(r.reply_to_message_content), Optional(r.reply_to_sender_name))));
+
+#pragma warning disable IDE1006 // Dapper maps columns by name.
+    private sealed class MessageRow
+    {
+        public string id { get; set; } = "";
+        public string chat_jid { get; set; } = "";
+        public string? sender { get; set; }
+        public string? sender_name { get; set; }
+        public string? content { get; set; }
+        public string? timestamp { get; set; }
+        public long? is_from_me { get; set; }
+        public long? is_bot_message { get; set; }
+        public string? reply_to_message_id { get; set; }
+        public string? reply_to_message_content { get; set; }
+        public string? reply_to_sender_name { get; set; }
+    }
+
+    private sealed class ChatRow
+    {
+        public string jid { get; set; } = "";
+        public string? name { get; set; }
+        public string? last_message_time { get; set; }
+        public string? channel { get; set; }
+        public long? is_group { get; set; }
+    }
+#pragma warning restore IDE1006
+}

@@ -1,0 +1,39 @@
+using Dapper;
+using EvolveDb;
+using EvolveDb.Dialect;
+using Serilog;
+
+namespace NanoClaw.Shell.Store;
+
+/// <summary>
+/// Migrates the store at startup: WAL on, the legacy column upgrade, then the Evolve migrations embedded
+/// in this assembly (<c>Store/Migrations/V*__*.sql</c>).
+/// </summary>
+public static class StoreMigrator
+{
+    /// <summary>Evolve's bookkeeping table (named so it cannot be mistaken for a NanoClaw table).</summary>
+    public const string MetadataTable = "evolve_changelog";
+
+    private const string ResourcePrefix = "NanoClaw.Shell.Store.Migrations";
+
+    public static void Migrate(string databasePath, string assistantName, ILogger log)
+    {
+        // Foreign keys off while upgrading: NanoClaw ran with them on, but a damaged old file may hold
+        // orphan rows, and an upgrade must never refuse (or drop) rows the user already has.
+        var connections = new StoreConnections(databasePath, foreignKeys: false);
+        using var connection = connections.Open();
+        connection.Execute("PRAGMA journal_mode = WAL;");
+        LegacySchemaUpgrade.Apply(connection, assistantName, log);
+
+        var evolve = new Evolve(connection, message => log.Debug("Evolve: {Message}", message), DBMS.SQLite)
+        {
+            EmbeddedResourceAssemblies = [typeof(StoreMigrator).Assembly],
+            EmbeddedResourceFilters = [ResourcePrefix],
+            MetadataTableName = MetadataTable,
+            IsEraseDisabled = true,
+        };
+        evolve.Migrate();
+        if (evolve.NbMigration > 0)
+            log.Information("Store migrated: {Count} migration(s) applied to {Path}", evolve.NbMigration, databasePath);
+    }
+}

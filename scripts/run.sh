@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The one command that runs the assistant. It builds the `nanoclaw` daemon, installs the WhatsApp
+# sidecar's packages and builds the agent image when they are missing, checks the setup with
+# `nanoclaw doctor`, then starts the daemon in the foreground. Arguments go to `nanoclaw run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== Building nanoclaw"
+dotnet publish NanoClaw.Shell -c Release -o .build/nanoclaw --nologo -v quiet 2>&1 | grep -v '^$' || true
+NANOCLAW=.build/nanoclaw/nanoclaw
+
+if [ ! -d NanoClaw.Shell/WhatsApp/sidecar/node_modules ] && [ -f scripts/install-sidecar.sh ]; then
+  echo "== Installing the WhatsApp sidecar's packages"
+  bash scripts/install-sidecar.sh
+fi
+
+if [ -f container/build.sh ] && ! "$NANOCLAW" doctor --check image >/dev/null 2>&1; then
+  echo "== Building the agent image (first run only; a few minutes)"
+  bash container/build.sh
+fi
+
+[ -f credentials.yml ] || { cp credentials.yml.dist credentials.yml; echo "Created credentials.yml: put your Anthropic API key in it."; }
+
+exec "$NANOCLAW" run "$@"
