@@ -22,28 +22,28 @@ public sealed class ChannelHarness : IAsyncDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "nanoclaw-wa-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
-        DbPath = Path.Combine(Root, "messages.db");
-        Store = new TestStore(DbPath);
+        StoreDir = Path.Combine(Root, "store");
+        Store = new TestStore(StoreDir);
         Fake = new FakeSidecar(Root);
     }
 
     public string Root { get; }
-    public string DbPath { get; }
+    public string StoreDir { get; }
     public TestStore Store { get; private set; }
     public FakeSidecar Fake { get; }
 
     public static readonly ILogger Log = new LoggerConfiguration().MinimumLevel.Warning().CreateLogger();
 
     /// <summary>A new store instance on the same file, as a restarted daemon would open it.</summary>
-    public TestStore ReopenStore() => Store = new TestStore(DbPath);
+    public TestStore ReopenStore() => Store = new TestStore(StoreDir);
 
     public WhatsAppChannel Channel(bool hasOwnNumber = false)
     {
         var channel = new WhatsAppChannel(
             Fake.Options(Path.Combine(Root, "auth")),
             new AssistantOptions("Andy", hasOwnNumber),
-            Store,
-            Store,
+            Store.Outbox,
+            Store.GroupSync,
             TimeProvider.System,
             Log,
             FastTiming);
@@ -51,7 +51,7 @@ public sealed class ChannelHarness : IAsyncDisposable
         return channel;
     }
 
-    public InboundIngest Ingest() => new(Store, Log);
+    public InboundIngest Ingest() => new(Store.Ingest, Log);
 
     /// <summary>Waits for a condition the system reaches asynchronously; fails with <paramref name="what"/> after a generous limit.</summary>
     public static async Task Eventually(Func<bool> condition, string what, int seconds = 20)

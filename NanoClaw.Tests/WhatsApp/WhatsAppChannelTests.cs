@@ -269,7 +269,7 @@ public sealed class WhatsAppChannelTests
         File.WriteAllText(Path.Combine(dir, "src", "main.mjs"), "");
         var channel = new WhatsAppChannel(
             new NanoClaw.Shell.WhatsApp.Sidecar.SidecarOptions("node", dir, Path.Combine("src", "main.mjs"), Path.Combine(h.Root, "auth")),
-            new NanoClaw.Core.Config.AssistantOptions("Andy", false), h.Store, h.Store, TimeProvider.System, ChannelHarness.Log);
+            new NanoClaw.Core.Config.AssistantOptions("Andy", false), h.Store.Outbox, h.Store.GroupSync, TimeProvider.System, ChannelHarness.Log);
         var error = await Assert.ThrowsAsync<WhatsAppUnavailableException>(() => channel.ConnectAsync(CancellationToken.None));
         Assert.Contains("bash scripts/install-sidecar.sh", error.Message);
         Assert.Equal(WhatsAppExitCodes.SidecarUnavailable, error.Termination.ExitCode);
