@@ -30,13 +30,19 @@ public sealed class DecisionPerformer
     private readonly ILogger log;
     private readonly ConcurrentDictionary<string, RunningContainer> running = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> taskStarts = new();
+    private readonly IdleCloser idle;
     private volatile bool shuttingDown;
 
     private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
 
     public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
-        TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, ILogger log)
+        TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, TimeSpan idleTimeout, ILogger log)
     {
+        idle = new IdleCloser(clock, idleTimeout, jid => WithFolder(jid, f =>
+        {
+            log.Information("Closing idle agent of {Folder}", f);
+            runner.WriteCloseSentinel(f);
+        }));
         this.store = store;
         this.runner = runner;
         this.outbound = outbound;
@@ -52,7 +58,11 @@ public sealed class DecisionPerformer
     public int RunningCount => running.Count;
 
     /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
-    public void BeginShutdown() => shuttingDown = true;
+    public void BeginShutdown()
+    {
+        shuttingDown = true;
+        idle.Dispose();
+    }
 
     public void Perform(Seq<Decision> decisions)
     {
@@ -124,7 +134,11 @@ public sealed class DecisionPerformer
                 log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
                     launch.Task.Match(t => $" (task {t.Id})", () => ""));
                 run.Outputs.Subscribe(
-                    output => post(new PipelineEvent.ContainerOutput(launch.GroupJid, output)),
+                    output =>
+                    {
+                        idle.Touch(launch.GroupJid);
+                        post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
+                    },
                     error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
                 _ = ReportExitAsync(launch.GroupJid, run);
             },
@@ -150,6 +164,7 @@ public sealed class DecisionPerformer
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
         }
+        idle.Forget(groupJid);
         running.TryRemove(groupJid, out _);
         post(new PipelineEvent.ContainerExited(groupJid, success));
     }
