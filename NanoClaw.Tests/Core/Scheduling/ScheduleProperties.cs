@@ -61,7 +61,10 @@ public class ScheduleProperties
                 var minuteField = x.cron.Split(' ')[0];
                 return first == next && next.ForAll(n =>
                     n > x.now && n.Second == 0 && n.Millisecond == 0 && n.Offset == TimeSpan.Zero
-                    && (!int.TryParse(minuteField, out var minute) || TimeZoneInfo.ConvertTime(n, x.zone).Minute == minute));
+                    && (!int.TryParse(minuteField, out var minute)
+                        || TimeZoneInfo.ConvertTime(n, x.zone).Minute == minute
+                        // A slot skipped by clocks springing forward fires at the transition instead (Cronos' rule).
+                        || x.zone.GetUtcOffset(n.AddHours(-1)) != x.zone.GetUtcOffset(n)));
             });
 
     [Property]

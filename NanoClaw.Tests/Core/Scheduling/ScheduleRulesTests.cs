@@ -41,6 +41,11 @@ public class ScheduleRulesTests
     }
 
     [Fact]
+    public void A_cron_slot_skipped_by_spring_forward_fires_at_the_transition() =>
+        Assert.Equal(new DateTimeOffset(2026, 3, 8, 7, 0, 0, TimeSpan.Zero), // 3:00 AM EDT, not a lost day
+            ScheduleRules.FirstRun(Parse(ScheduleType.Cron, "15 2 * * *"), new DateTimeOffset(2026, 3, 8, 5, 0, 0, TimeSpan.Zero)));
+
+    [Fact]
     public void Once_is_completed_after_it_runs()
     {
         var once = Parse(ScheduleType.Once, "2026-02-01T15:30:00");
