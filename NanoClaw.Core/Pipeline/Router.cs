@@ -53,7 +53,7 @@ public static class Router
         var next = state with { Unprocessed = state.Unprocessed.AddOrUpdate(chat, pending) };
 
         // Untriggered messages just wait in Unprocessed; they ride along with the next batch that wakes the agent.
-        return BatchRules.ShouldWake(group, next.BatchOf(chat), state.Config.Trigger)
+        return BatchRules.ShouldWake(group, next.BatchOf(chat), state.Config.Trigger, state.Config.Allowlist.MayTrigger)
             ? ToQueue(next, new QueueEvent.MessagesArrived(chat), None_)
             : (next, None_);
     }

@@ -3,6 +3,7 @@ using NanoClaw.Core.Config;
 using NanoClaw.Core.Domain;
 using NanoClaw.Core.Queue;
 using NanoClaw.Core.Routing;
+using NanoClaw.Core.Security;
 using static LanguageExt.Prelude;
 
 namespace NanoClaw.Core.Pipeline;
@@ -13,11 +14,23 @@ namespace NanoClaw.Core.Pipeline;
 /// <param name="Trigger">The trigger matcher for the assistant's name.</param>
 /// <param name="MaxPendingPerChat">Most unprocessed messages kept per chat (oldest dropped first).</param>
 /// <param name="TaskCloseDelay">How long after a task's first result its container is closed (SPEC §9: 10 s).</param>
-public sealed record RouterConfig(AssistantOptions Assistant, TimeZoneInfo Zone, TriggerMatcher Trigger, int MaxPendingPerChat, TimeSpan TaskCloseDelay)
+/// <param name="Allowlist">Who may trigger the agent per chat (SPEC §5); <c>drop</c> mode is applied by the shell before storing.</param>
+public sealed record RouterConfig(
+    AssistantOptions Assistant,
+    TimeZoneInfo Zone,
+    TriggerMatcher Trigger,
+    int MaxPendingPerChat,
+    TimeSpan TaskCloseDelay,
+    SenderAllowlist Allowlist)
 {
-    /// <summary>Builds the configuration with the default bounds.</summary>
-    public static RouterConfig Create(AssistantOptions assistant, TimeZoneInfo zone, int maxPendingPerChat = 500) =>
-        new(assistant, zone, new TriggerMatcher(assistant.Name), Math.Max(1, maxPendingPerChat), TimeSpan.FromSeconds(10));
+    /// <summary>Builds the configuration with the default bounds (500 pending messages per chat, tasks closed after 10 s).</summary>
+    /// <param name="assistant">Assistant name and number mode.</param>
+    /// <param name="zone">Time zone for prompts.</param>
+    /// <param name="allowlist">Sender allowlist; everyone may trigger when none is given.</param>
+    /// <param name="maxPendingPerChat">Bound on remembered unprocessed messages per chat.</param>
+    public static RouterConfig Create(AssistantOptions assistant, TimeZoneInfo zone, SenderAllowlist? allowlist = null, int maxPendingPerChat = 500) =>
+        new(assistant, zone, new TriggerMatcher(assistant.Name), Math.Max(1, maxPendingPerChat), TimeSpan.FromSeconds(10),
+            allowlist ?? SenderAllowlist.AllowEveryone);
 }
 
 /// <summary>What the router remembers about a running container.</summary>
