@@ -1,4 +1,5 @@
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using NanoClaw.Core.Config;
 using NanoClaw.Core.Domain;
 using NanoClaw.Core.Queue;
@@ -55,7 +56,7 @@ public sealed record ActiveRun(
 
 /// <summary>Everything the router folds over.</summary>
 /// <param name="Config">Settings.</param>
-/// <param name="Groups">Registered groups by chat jid.</param>
+/// <param name="Groups">Registered groups by chat jid (jids compare ordinally everywhere).</param>
 /// <param name="AgentCursors">Agent cursor (<c>last_agent_timestamp</c>) per chat; absent means the beginning.</param>
 /// <param name="Unprocessed">Messages per chat after the oldest cursor a roll-back could return to, oldest first, bounded.</param>
 /// <param name="Queue">The group queue.</param>
@@ -63,20 +64,27 @@ public sealed record ActiveRun(
 /// <param name="DueTasks">Due tasks waiting in the queue, by task id.</param>
 public sealed record RouterState(
     RouterConfig Config,
-    Map<string, RegisteredGroup> Groups,
-    Map<string, string> AgentCursors,
-    Map<string, Seq<ChatMessage>> Unprocessed,
+    Map<OrdStringOrdinal, string, RegisteredGroup> Groups,
+    Map<OrdStringOrdinal, string, string> AgentCursors,
+    Map<OrdStringOrdinal, string, Seq<ChatMessage>> Unprocessed,
     QueueState Queue,
-    Map<string, ActiveRun> Runs,
-    Map<string, ScheduledTask> DueTasks)
+    Map<OrdStringOrdinal, string, ActiveRun> Runs,
+    Map<OrdStringOrdinal, string, ScheduledTask> DueTasks)
 {
     /// <summary>A router with nothing registered or running.</summary>
     /// <param name="config">Settings.</param>
     /// <param name="maxConcurrent">Container cap for the queue.</param>
     /// <param name="agentCursors">Cursors loaded from the store (startup).</param>
     public static RouterState Initial(RouterConfig config, int maxConcurrent, Map<string, string> agentCursors = default) =>
-        new(config, Map<string, RegisteredGroup>(), agentCursors, Map<string, Seq<ChatMessage>>(),
-            QueueState.Initial(maxConcurrent), Map<string, ActiveRun>(), Map<string, ScheduledTask>());
+        new(config, Ordinal(Map<string, RegisteredGroup>()), Ordinal(agentCursors), Map<OrdStringOrdinal, string, Seq<ChatMessage>>(),
+            QueueState.Initial(maxConcurrent), Map<OrdStringOrdinal, string, ActiveRun>(), Map<OrdStringOrdinal, string, ScheduledTask>());
+
+    /// <summary>
+    /// Re-keys a map by ordinal string comparison. Jids are identifiers: the default (culture-aware) string order can
+    /// treat distinct jids as equal and is much slower on the hot path.
+    /// </summary>
+    public static Map<OrdStringOrdinal, string, V> Ordinal<V>(Map<string, V> map) =>
+        toMap<OrdStringOrdinal, string, V>(map.AsEnumerable());
 
     /// <summary>The chat's agent cursor ("" when the agent has seen nothing).</summary>
     public string CursorOf(string chatJid) => AgentCursors.Find(chatJid).IfNone("");
