@@ -30,7 +30,7 @@ public static class Router
     public static (RouterState State, Seq<Decision> Decisions) Update(RouterState state, PipelineEvent e) => e switch
     {
         PipelineEvent.MessageStored m => OnMessage(state, m.Message),
-        PipelineEvent.GroupsChanged g => (state with { Groups = g.Groups }, None_),
+        PipelineEvent.GroupsChanged g => (state with { Groups = RouterState.Ordinal(g.Groups) }, None_),
         PipelineEvent.ContainerOutput o => OnOutput(state, o.Group, o.Output),
         PipelineEvent.ContainerExited x => OnExited(state, x.Group, x.Success),
         PipelineEvent.TaskDue t => OnTaskDue(state, t.Task),
@@ -53,7 +53,7 @@ public static class Router
         var next = state with { Unprocessed = state.Unprocessed.AddOrUpdate(chat, pending) };
 
         // Untriggered messages just wait in Unprocessed; they ride along with the next batch that wakes the agent.
-        return BatchRules.ShouldWake(group, next.BatchOf(chat), state.Config.Trigger)
+        return BatchRules.ShouldWake(group, next.BatchOf(chat), state.Config.Trigger, state.Config.Allowlist.MayTrigger)
             ? ToQueue(next, new QueueEvent.MessagesArrived(chat), None_)
             : (next, None_);
     }

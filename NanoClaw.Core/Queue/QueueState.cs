@@ -1,4 +1,5 @@
 using LanguageExt;
+using LanguageExt.ClassInstances;
 using static LanguageExt.Prelude;
 
 namespace NanoClaw.Core.Queue;
@@ -45,20 +46,20 @@ public sealed record GroupWork(bool MessagesPending, Seq<string> PendingTasks, i
 
 /// <summary>The whole group queue: running containers, pending work, first-come waiting line.</summary>
 /// <param name="MaxConcurrent">Cap on running containers (at least 1).</param>
-/// <param name="Running">Running containers by group jid (so at most one per group).</param>
+/// <param name="Running">Running containers by group jid (so at most one per group). Jids compare ordinally.</param>
 /// <param name="Work">Pending work by group jid; groups without any are absent.</param>
 /// <param name="Waiting">Groups with work and no container, in the order they started waiting.</param>
 /// <param name="ShuttingDown">True after shutdown: nothing new starts or is piped.</param>
 public sealed record QueueState(
     int MaxConcurrent,
-    Map<string, RunningContainer> Running,
-    Map<string, GroupWork> Work,
+    Map<OrdStringOrdinal, string, RunningContainer> Running,
+    Map<OrdStringOrdinal, string, GroupWork> Work,
     Seq<string> Waiting,
     bool ShuttingDown)
 {
     /// <summary>An empty queue; a cap below 1 is read as 1 so the queue can always make progress.</summary>
     public static QueueState Initial(int maxConcurrent) =>
-        new(Math.Max(1, maxConcurrent), Map<string, RunningContainer>(), Map<string, GroupWork>(), Empty, false);
+        new(Math.Max(1, maxConcurrent), Map<OrdStringOrdinal, string, RunningContainer>(), Map<OrdStringOrdinal, string, GroupWork>(), Empty, false);
 
     /// <summary>The group's pending work (empty when it has none).</summary>
     public GroupWork WorkOf(string group) => Work.Find(group).IfNone(GroupWork.None);

@@ -21,7 +21,7 @@ public static class PipelineFixture
     public static RegisteredGroup Group(string jid, string folder, bool requiresTrigger = true, bool isMain = false) =>
         new(jid, folder, folder, "@Andy", "2026-01-01T00:00:00.000Z", None, requiresTrigger, isMain);
 
-    public static Map<string, RegisteredGroup> Groups { get; } = toMap(new[]
+    public static Map<string, RegisteredGroup> AllGroups { get; } = toMap(new[]
     {
         (Main, Group(Main, "main", requiresTrigger: false, isMain: true)),
         (Team, Group(Team, "team")),
@@ -33,7 +33,7 @@ public static class PipelineFixture
         RouterConfig.Create(new AssistantOptions("Andy", HasOwnNumber: false), TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
 
     public static RouterState Initial(int maxConcurrent = 3) =>
-        Router.Update(RouterState.Initial(Config, maxConcurrent), new PipelineEvent.GroupsChanged(Groups)).State;
+        Router.Update(RouterState.Initial(Config, maxConcurrent), new PipelineEvent.GroupsChanged(AllGroups)).State;
 
     /// <summary>A message at <c>2026-01-31T14:00:00Z</c> plus <paramref name="second"/> seconds.</summary>
     public static ChatMessage Message(string chat, int second, string content, string sender = "Alice") =>

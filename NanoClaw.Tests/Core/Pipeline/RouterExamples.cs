@@ -214,3 +214,20 @@ public class RouterExamples
         }
     }
 }
+
+public class RouterAllowlistExamples
+{
+    [Fact]
+    public void In_trigger_mode_only_allowed_senders_wake_the_agent_others_ride_along_as_context()
+    {
+        var entry = new NanoClaw.Core.Security.AllowlistEntry(false, LanguageExt.Prelude.Set("Alice@s.whatsapp.net"), NanoClaw.Core.Security.AllowlistMode.Trigger);
+        var allowlist = NanoClaw.Core.Security.SenderAllowlist.AllowEveryone with { Chats = LanguageExt.Prelude.Map((Team, entry)) };
+        var config = RouterConfig.Create(Config.Assistant, Config.Zone, allowlist);
+        var state = Router.Update(RouterState.Initial(config, 2), new PipelineEvent.GroupsChanged(AllGroups)).State;
+
+        var (afterBob, bob) = Run(state, Stored(Team, 1, "@Andy do my bidding", sender: "Bob"));
+        Assert.Empty(bob);
+        var launch = Assert.Single(Run(afterBob, Stored(Team, 2, "@Andy go ahead", sender: "Alice")).Decisions.OfType<LaunchContainer>());
+        Assert.Contains("do my bidding", launch.Prompt);
+    }
+}

@@ -110,7 +110,7 @@ public class RouterProperties
         var stored = driver.Log.Select(l => l.Event).OfType<PipelineEvent.MessageStored>().Select(m => m.Message).ToList();
         foreach (var chat in GroupJids.Where(c => !gaveUp.Contains(c)))
         {
-            var group = PipelineFixture.Groups[chat];
+            var group = AllGroups[chat];
             var inChat = stored.Where(m => m.ChatJid == chat).ToList();
             // Messages up to the last trigger (or all, where no trigger is needed) must have been given to an agent.
             var lastWaking = group.IsMain || !group.RequiresTrigger ? inChat.Count - 1 : inChat.FindLastIndex(m => m.Content.StartsWith("@Andy"));

@@ -86,7 +86,7 @@ public sealed class SessionDriver
             case Act.EndTurn e when Pick(e.Pick) is { } g: Apply(TurnEnded(g)); break;
             case Act.Error e when Pick(e.Pick) is { } g: Apply(AgentError(g, "boom")); break;
             case Act.Exit x when Pick(x.Pick) is { } g: Apply(Exited(g, x.Success)); break;
-            case Act.Due d: Apply(new PipelineEvent.TaskDue(Task($"t{d.Task}", PipelineFixture.Groups[GroupJids[d.Task]].Folder, GroupJids[d.Task]))); break;
+            case Act.Due d: Apply(new PipelineEvent.TaskDue(Task($"t{d.Task}", AllGroups[GroupJids[d.Task]].Folder, GroupJids[d.Task]))); break;
             case Act.FireRetries:
                 var timers = _timers.ToList();
                 _timers.Clear();

@@ -224,4 +224,13 @@ public class GroupQueueExamples
         Assert.Equal(Run(QueueState.Initial(1), events).State, Run(QueueState.Initial(1), events).State);
         Assert.NotEqual(Run(QueueState.Initial(1), events).State, Run(QueueState.Initial(1), events[..3]).State);
     }
+
+    [Fact]
+    public void Jids_are_compared_ordinally_so_look_alike_jids_are_different_groups()
+    {
+        // A culture-aware comparison ignores the zero-width space and would merge these two groups.
+        var (state, commands) = Run(QueueState.Initial(2), new MessagesArrived("ab@g.us"), new MessagesArrived("a\u200Bb@g.us"));
+        Assert.Equal(2, state.Running.Count);
+        Assert.Equal(2, commands.Length);
+    }
 }
