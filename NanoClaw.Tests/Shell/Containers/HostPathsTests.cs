@@ -46,4 +46,20 @@ public sealed class HostPathsTests : IDisposable
         Assert.Contains(sink.Messages, m => m.Contains("invalid"));
         Assert.True(AdditionalMounts.LoadAllowlist(Path.Combine(o, "none.json"), sink.Logger()).IsNone);
     }
+
+    [Fact]
+    public void The_host_user_is_the_one_id_reports()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        static string Id(string flag)
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("id", flag) { RedirectStandardOutput = true })!;
+            var text = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return text;
+        }
+        var (uid, gid) = HostUser.Current();
+        Assert.Equal(Id("-u"), uid.ToString());
+        Assert.Equal(Id("-g"), gid.ToString());
+    }
 }
