@@ -211,12 +211,12 @@ public static class OutputRecordParser
             }
             if (trimmed.SequenceEqual(EndMarker))
             {
-                var body = Decode(Body.Span);
+                var body = Body;
                 items.Add(Overflow
-                    ? new ParsedRecordError($"record larger than {maxRecord} bytes", body)
+                    ? new ParsedRecordError($"record larger than {maxRecord} bytes", Decode(body.Span))
                     : ContainerJson.ParseOutput(body).Match<ParsedOutput>(
                         Right: r => new ParsedRecord(r),
-                        Left: e => new ParsedRecordError(e, body)));
+                        Left: e => new ParsedRecordError(e, Decode(body.Span))));
                 InRecord = false;
                 Body = ReadOnlyMemory<byte>.Empty;
                 Overflow = false;

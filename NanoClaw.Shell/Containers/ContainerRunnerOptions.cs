@@ -37,6 +37,19 @@ public sealed record ContainerRunnerOptions(
     public static string DefaultAllowlistPath =>
         Path.Combine(HostPaths.Home, ".config", "nanoclaw", "mount-allowlist.json");
 
+    /// <summary>
+    /// The runner's settings from the loaded configuration (paths already absolute): debug level makes every run log
+    /// verbose; uid/gid are this process's.
+    /// </summary>
+    public static ContainerRunnerOptions From(NanoClaw.Core.Config.NanoClawOptions o, string projectRoot, string? allowlistPath = null)
+    {
+        var (uid, gid) = HostUser.Current();
+        return new ContainerRunnerOptions(
+            projectRoot, o.Paths.GroupsDir, o.Paths.DataDir, o.Container.Image, o.Container.TimeoutMs, o.Timing.IdleTimeoutMs,
+            o.Container.MaxOutputSizeBytes, o.TimeZone, allowlistPath ?? DefaultAllowlistPath,
+            string.Equals(o.Logging.Level, "DEBUG", StringComparison.OrdinalIgnoreCase), uid, gid, TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Where the skills copied into every session store come from.</summary>
     public string SkillsDir => Path.Combine(ProjectRoot, "container", "skills");
 }
