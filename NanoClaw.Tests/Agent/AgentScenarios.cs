@@ -21,6 +21,7 @@ public abstract class AgentScenarios(IRunnerLauncher launcher) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Api.DisposeAsync();
+        launcher.CleanUp();
         Workspace.Dispose();
     }
 
