@@ -21,6 +21,7 @@ public abstract class AgentScenarios(IRunnerLauncher launcher) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Api.DisposeAsync();
+        launcher.CleanUp();
         Workspace.Dispose();
     }
 
@@ -242,6 +243,24 @@ public abstract class AgentScenarios(IRunnerLauncher launcher) : IAsyncLifetime
         Assert.Contains("sent automatically by a schedule", prompt);
         Assert.Contains("newItems", prompt);
         Assert.Contains("summarise the new items", prompt);
+        await CloseAndExpectExitAsync(runner);
+    }
+
+    protected async Task CompactionArchivesTheConversation()
+    {
+        Api.Script(ScriptedReply.Text("Basil likes sun and water."));
+        await using var runner = Start(Input("how do I keep basil alive?"));
+        await runner.NextTurnAsync(Turn);
+
+        Workspace.WriteInput("/compact");
+        await runner.NextTurnAsync(Turn);
+
+        var conversations = Path.Combine(Workspace.Group, "conversations");
+        var archive = Assert.Single(Directory.Exists(conversations) ? Directory.GetFiles(conversations, "*.md") : [], f => true);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.md$", Path.GetFileName(archive));
+        var markdown = File.ReadAllText(archive);
+        Assert.Contains("how do I keep basil alive?", markdown);
+        Assert.Contains("Basil likes sun and water.", markdown);
         await CloseAndExpectExitAsync(runner);
     }
 }

@@ -39,4 +39,7 @@ public sealed class HostAgentRunnerTests() : AgentScenarios(new HostRunnerLaunch
 
     [ClaudeFact]
     public Task A_scheduled_prompt_is_marked_and_carries_the_script_data() => ScheduledTaskPromptIsMarkedAndCarriesScriptData();
+
+    [ClaudeFact]
+    public Task Compaction_archives_the_conversation_as_markdown() => CompactionArchivesTheConversation();
 }

@@ -65,4 +65,7 @@ public sealed class ImageAgentRunnerTests : AgentScenarios, IClassFixture<AgentI
 
     [ClaudeImageFact]
     public Task A_scheduled_prompt_is_marked_and_carries_the_script_data() => ScheduledTaskPromptIsMarkedAndCarriesScriptData();
+
+    [ClaudeImageFact]
+    public Task Compaction_archives_the_conversation_as_markdown() => CompactionArchivesTheConversation();
 }

@@ -7,6 +7,9 @@ namespace NanoClaw.Tests.Agent;
 public interface IRunnerLauncher
 {
     ProcessStartInfo StartInfo(AgentWorkspace workspace);
+
+    /// <summary>Removes whatever a killed run may leave behind (a container outlives its killed client).</summary>
+    void CleanUp();
 }
 
 /// <summary>The runner built with the tests, run directly on the host with the pinned CLI from .tools/.</summary>
@@ -28,6 +31,8 @@ public sealed class HostRunnerLauncher : IRunnerLauncher
         return info;
     }
 
+    public void CleanUp() { }
+
     /// <summary>
     /// The runner in its own build output (same configuration as the tests). Not the copy beside the tests: that
     /// one resolves its dependencies against the test host's frameworks and cannot start the MCP server.
@@ -46,13 +51,17 @@ public sealed class ImageRunnerLauncher : IRunnerLauncher
 {
     public const string Image = "nanoclaw-agent:latest";
 
+    private readonly List<string> _names = [];
+
     public ProcessStartInfo StartInfo(AgentWorkspace workspace)
     {
+        var name = "nanoclaw-test-" + Guid.NewGuid().ToString("N")[..10];
+        _names.Add(name);
         var info = new ProcessStartInfo("podman");
         foreach (var a in new[]
         {
             "run", "-i", "--rm", "--network", "host",
-            "--name", "nanoclaw-test-" + Guid.NewGuid().ToString("N")[..10],
+            "--name", name,
             "-e", "TZ=UTC",
             "-v", $"{workspace.Group}:/workspace/group",
             "-v", $"{workspace.Global}:/workspace/global:ro",
@@ -64,5 +73,19 @@ public sealed class ImageRunnerLauncher : IRunnerLauncher
             info.ArgumentList.Add(a);
         }
         return info;
+    }
+
+    public void CleanUp()
+    {
+        foreach (var name in _names)
+        {
+            using var rm = Process.Start(new ProcessStartInfo("podman", ["rm", "-f", "--ignore", name])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            rm?.WaitForExit(30_000);
+        }
+        _names.Clear();
     }
 }

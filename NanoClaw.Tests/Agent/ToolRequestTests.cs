@@ -109,3 +109,31 @@ public sealed class ToolRequestTests
                 "2026-02-01T15:30:00", "2026-02-01T15:30:00Z", "2026-02-01T15:30:00+02:00", "2026-13-01T00:00:00")).ToArbitrary();
     }
 }
+
+public sealed class TaskSnapshotTests
+{
+    private static readonly IReadOnlyList<JsonObject> Tasks =
+    [
+        new() { ["id"] = "t1", ["groupFolder"] = "family", ["prompt"] = "water plants", ["schedule_type"] = "cron", ["schedule_value"] = "0 9 * * *", ["status"] = "active", ["next_run"] = "2026-02-01T09:00:00.000Z" },
+        new() { ["id"] = "t2", ["groupFolder"] = "main", ["prompt"] = "weekly report", ["schedule_type"] = "interval", ["schedule_value"] = "604800000", ["status"] = "paused" },
+    ];
+
+    [Fact]
+    public void A_group_sees_its_own_tasks_and_main_sees_all()
+    {
+        var family = TaskSnapshot.Describe(Tasks, new ToolContext("f@g.us", "family", false, "/ipc", TimeZoneInfo.Utc));
+        Assert.Contains("[t1] water plants", family);
+        Assert.DoesNotContain("t2", family);
+        var main = TaskSnapshot.Describe(Tasks, new ToolContext("m@s.whatsapp.net", "main", true, "/ipc", TimeZoneInfo.Utc));
+        Assert.Contains("[t1]", main);
+        Assert.Contains("[t2] weekly report", main);
+        Assert.Equal("interval", TaskSnapshot.TypeOf(Tasks, "t2").IfNone(""));
+    }
+
+    [Fact]
+    public void No_snapshot_means_no_tasks()
+    {
+        Assert.Empty(TaskSnapshot.Read(Path.Combine(Path.GetTempPath(), "missing-" + Guid.NewGuid().ToString("N"), "current_tasks.json")));
+        Assert.Equal("No scheduled tasks.", TaskSnapshot.Describe([], new ToolContext("m", "main", true, "/ipc", TimeZoneInfo.Utc)));
+    }
+}
