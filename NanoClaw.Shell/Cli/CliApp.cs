@@ -18,6 +18,7 @@ public static class CliApp
         root.Options.Add(ConfigOption);
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
+        root.Subcommands.Add(AuthCommand.Build());
         return root;
     }
 
