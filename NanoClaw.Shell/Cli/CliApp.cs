@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
         root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
+        root.Subcommands.Add(AuthCommand.Build());
         return root;
     }
 

@@ -19,21 +19,21 @@ public sealed class IpcRequestHandler
     private readonly TimeProvider clock;
     private readonly TimeZoneInfo zone;
     private readonly string groupsDir;
-    private readonly Func<string, string> prefix;
+    private readonly Func<string, Option<string>> prepare;
     private readonly Action groupsChanged;
     private readonly Action tasksChanged;
     private readonly Func<Task> refreshGroups;
     private readonly ILogger log;
 
     public IpcRequestHandler(NanoClawStore store, OutboundRouter outbound, TimeProvider clock, TimeZoneInfo zone, string groupsDir,
-        Func<string, string> prefix, Action groupsChanged, Action tasksChanged, Func<Task> refreshGroups, ILogger log)
+        Func<string, Option<string>> prepare, Action groupsChanged, Action tasksChanged, Func<Task> refreshGroups, ILogger log)
     {
         this.store = store;
         this.outbound = outbound;
         this.clock = clock;
         this.zone = zone;
         this.groupsDir = groupsDir;
-        this.prefix = prefix;
+        this.prepare = prepare;
         this.groupsChanged = groupsChanged;
         this.tasksChanged = tasksChanged;
         this.refreshGroups = refreshGroups;
@@ -70,7 +70,8 @@ public sealed class IpcRequestHandler
         switch (effect)
         {
             case IpcEffect.SendText send:
-                await outbound.SendAsync(send.Jid, prefix(send.Text));
+                // Agent text: <internal> blocks removed and the bot prefix added, as for any agent output.
+                if (prepare(send.Text).Case is string text) await outbound.SendAsync(send.Jid, text);
                 return null;
             case IpcEffect.CreateTask create:
                 if (!store.Tasks.Create(create.Task)) return $"task {create.Task.Id} could not be stored";

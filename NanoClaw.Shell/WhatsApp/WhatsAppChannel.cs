@@ -116,8 +116,9 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
                 throw new WhatsAppUnavailableException(termination);
             }
             lifetime = new CancellationTokenSource();
-            supervisor = Task.Run(() => SuperviseAsync(lifetime.Token));
-            flusher = Task.Run(() => FlushLoopAsync(lifetime.Token));
+            var token = lifetime.Token; // captured: a disconnect clears the field before these tasks may run
+            supervisor = Task.Run(() => SuperviseAsync(token));
+            flusher = Task.Run(() => FlushLoopAsync(token));
         }
         return Task.CompletedTask;
     }
@@ -188,7 +189,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
             try
             {
                 SidecarProcess? started = null;
-                started = SidecarProcess.Start(options, log, e => OnEventAsync(started!, e));
+                started = SidecarProcess.Start(options, log, e => OnEventAsync(started!, e, token));
                 process = started;
             }
             catch (Win32Exception e)
@@ -226,7 +227,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         }
     }
 
-    private async Task OnEventAsync(SidecarProcess process, SidecarEvent e)
+    private async Task OnEventAsync(SidecarProcess process, SidecarEvent e, CancellationToken token)
     {
         switch (e)
         {
@@ -242,7 +243,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
                 await SyncGroupsIfDueAsync(process);
                 break;
             case ConnectionEvent { State: ConnectionEvent.Close } close:
-                OnClose(process, close);
+                OnClose(process, close, token);
                 break;
             case ConnectionEvent:
                 break;
@@ -280,7 +281,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         }
     }
 
-    private void OnClose(SidecarProcess process, ConnectionEvent close)
+    private void OnClose(SidecarProcess process, ConnectionEvent close, CancellationToken token)
     {
         connected = false;
         FailInflight("the connection closed");
@@ -296,14 +297,14 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         var attempt = Interlocked.Increment(ref reconnectAttempt) - 1;
         var delay = timing.Backoff(attempt);
         log.Warning("WhatsApp connection closed ({Reason}); reconnecting in {Delay}", close.Reason, delay);
-        _ = ReconnectLaterAsync(process, delay);
+        _ = ReconnectLaterAsync(process, delay, token);
     }
 
-    private async Task ReconnectLaterAsync(SidecarProcess process, TimeSpan delay)
+    private async Task ReconnectLaterAsync(SidecarProcess process, TimeSpan delay, CancellationToken token)
     {
         try
         {
-            await Task.Delay(delay, clock, lifetime?.Token ?? CancellationToken.None);
+            await Task.Delay(delay, clock, token);
         }
         catch (OperationCanceledException)
         {

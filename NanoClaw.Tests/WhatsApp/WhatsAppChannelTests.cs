@@ -187,6 +187,30 @@ public sealed class WhatsAppChannelTests
     }
 
     [NodeFact]
+    public async Task A_redelivered_message_is_stored_once_and_announced_once()
+    {
+        await using var h = new ChannelHarness();
+        h.Store.Register(Registered, "family");
+        var channel = h.Channel();
+        using var ingest = h.Ingest();
+        ingest.Attach(channel);
+        var stored = new List<ChatMessage>();
+        using var s = ingest.Stored.Subscribe(m => { lock (stored) stored.Add(m); });
+        await channel.ConnectAsync(CancellationToken.None);
+        await ChannelHarness.Eventually(() => channel.IsConnected, "connection open");
+
+        // WhatsApp replays recent history after a reconnect: the same message id arrives again.
+        h.Fake.EmitMessage(Registered, "DUP", "@Andy once");
+        h.Fake.Close();
+        h.Fake.EmitMessage(Registered, "DUP", "@Andy once");
+        h.Fake.EmitMessage(Registered, "NEXT", "and then this");
+        await ChannelHarness.Eventually(() => { lock (stored) return stored.Any(m => m.Id == "NEXT"); }, "the following message");
+
+        Assert.Equal(["DUP", "NEXT"], h.Store.Messages().Select(m => m.Id));
+        lock (stored) Assert.Equal(["DUP", "NEXT"], stored.Select(m => m.Id));
+    }
+
+    [NodeFact]
     public async Task A_logout_stops_the_channel_with_a_clear_message_and_its_own_exit_code()
     {
         await using var h = new ChannelHarness();

@@ -17,6 +17,17 @@ public sealed record SidecarOptions(
     public static SidecarOptions ForProject(string projectRoot, string authDir, string nodePath = "node") =>
         new(nodePath, Path.Combine(projectRoot, "NanoClaw.Shell", "WhatsApp", "sidecar"), Path.Combine("src", "main.mjs"), authDir);
 
+    /// <summary>
+    /// The sidecar of an installation: <c>NANOCLAW_SIDECAR_DIR</c> or the source tree's
+    /// <c>NanoClaw.Shell/WhatsApp/sidecar</c> under the project root, <c>NANOCLAW_NODE</c> or <c>node</c>,
+    /// and auth under <c>{storeDir}/auth</c>.
+    /// </summary>
+    public static SidecarOptions Locate(string projectRoot, string storeDir, Func<string, string?> env)
+    {
+        var fromProject = ForProject(projectRoot, Path.Combine(storeDir, "auth"), env("NANOCLAW_NODE") is { Length: > 0 } node ? node : "node");
+        return env("NANOCLAW_SIDECAR_DIR") is { Length: > 0 } dir ? fromProject with { Directory = Path.GetFullPath(dir) } : fromProject;
+    }
+
     /// <summary>The command that installs the sidecar's packages, as the user should type it.</summary>
     public const string InstallCommand = "bash scripts/install-sidecar.sh";
 

@@ -3,6 +3,8 @@
 //   flag files   not-linked   connect answers "close not_linked" (loggedOut)
 //                offline      connect answers "connecting" then "close connectionLost"
 //                fail-sends   every send is answered ok:false
+//                linked       written by the fake when a link-mode connect "was scanned"
+//                revoked      the next connect is refused as logged out, and the device counts as unlinked
 //   control/*.json           one instruction per file, run in name order, then deleted:
 //                {"do":"emit","event":{...}}             write that event line
 //                {"do":"close","reason":"…","loggedOut":b} drop the connection
@@ -31,10 +33,32 @@ const record = (file, value) => appendFileSync(join(dir, file), `${typeof value 
 const emit = (type, fields = {}) => process.stdout.write(`${JSON.stringify({ type, ...fields })}\n`);
 
 function connect(command) {
-  record('connects.log', JSON.stringify({ authDir: command.authDir, link: command.link ?? false }));
-  if (flag('not-linked')) {
+  record('connects.log', JSON.stringify({ authDir: command.authDir, link: command.link ?? false, phone: command.phone }));
+  const linked = !flag('not-linked') || flag('linked');
+  if (!linked && command.link) {
+    // Link mode: show a code, then "the phone scans it": WhatsApp closes with restartRequired and the next connect opens.
+    emit('auth_state', { linked: false });
+    emit('connection', { state: 'connecting' });
+    if (command.phone) emit('pairing_code', { code: `PAIR-${command.phone.slice(-4)}` });
+    else emit('qr', { code: 'fake-qr-payload,for-the-terminal' });
+    setTimeout(() => {
+      record('linked', 'yes');
+      emit('connection', { state: 'close', reason: 'restartRequired', statusCode: 515, loggedOut: false });
+    }, 100);
+    return;
+  }
+  if (!linked) {
     emit('auth_state', { linked: false });
     emit('connection', { state: 'close', reason: 'not_linked', loggedOut: true });
+    return;
+  }
+  if (flag('revoked')) {
+    // The saved link was removed on the phone: this connect is refused, the device is unlinked from now on.
+    rmSync(join(dir, 'revoked'));
+    rmSync(join(dir, 'linked'), { force: true });
+    record('not-linked', '');
+    emit('auth_state', { linked: true, me: OWN });
+    emit('connection', { state: 'close', reason: 'loggedOut', statusCode: 401, loggedOut: true });
     return;
   }
   emit('auth_state', { linked: true, me: OWN });
