@@ -30,7 +30,11 @@ public sealed record ContainerRunSpec(
     int HostUid,
     int HostGid,
     string Image,
-    Seq<(string Name, string Value)> ExtraEnv);
+    Seq<(string Name, string Value)> ExtraEnv)
+{
+    /// <summary>Network to join (<c>--network</c>); empty for the runtime's default.</summary>
+    public string Network { get; init; } = "";
+}
 
 /// <summary>Argument lists for the three runtimes (SPEC §7). Pure: the shell runs them.</summary>
 public static class RuntimeCommand
@@ -63,6 +67,7 @@ public static class RuntimeCommand
     public static Seq<string> Run(ContainerCli cli, ContainerRunSpec spec)
     {
         var args = new List<string> { "run", "-i", "--rm", "--name", spec.Name };
+        if (spec.Network.Length > 0) args.AddRange(["--network", spec.Network]);
         foreach (var m in spec.Mounts) args.AddRange(MountArgs(cli, m));
         args.AddRange(["-e", $"TZ={spec.TimeZone}"]);
         var user = UserMapping(spec.HostUid, spec.HostGid);

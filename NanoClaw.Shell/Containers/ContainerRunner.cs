@@ -74,7 +74,7 @@ public sealed class ContainerRunner
 
         var startedAt = time.GetUtcNow();
         var name = ContainerNaming.Name(group.Folder, startedAt.ToUnixTimeMilliseconds());
-        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, options.HostUid, options.HostGid, options.Image, request.ExtraEnv);
+        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, options.HostUid, options.HostGid, options.Image, request.ExtraEnv) { Network = options.Network };
         var args = RuntimeCommand.Run(runtime.Cli, spec);
         var outputs = new ReplaySubject<ContainerOutput>();
         var run = new RunState(this, request, name, args, plan.Mounts, rejected, outputs, startedAt);

@@ -47,8 +47,14 @@ public sealed record ContainerRunnerOptions(
         return new ContainerRunnerOptions(
             projectRoot, o.Paths.GroupsDir, o.Paths.DataDir, o.Container.Image, o.Container.TimeoutMs, o.Timing.IdleTimeoutMs,
             o.Container.MaxOutputSizeBytes, o.TimeZone, allowlistPath ?? DefaultAllowlistPath,
-            string.Equals(o.Logging.Level, "DEBUG", StringComparison.OrdinalIgnoreCase), uid, gid, TimeSpan.FromSeconds(10));
+            string.Equals(o.Logging.Level, "DEBUG", StringComparison.OrdinalIgnoreCase), uid, gid, TimeSpan.FromSeconds(10))
+        {
+            Network = o.Container.Network,
+        };
     }
+
+    /// <summary>Network the containers join (<c>container.network</c>); empty for the runtime's default.</summary>
+    public string Network { get; init; } = "";
 
     /// <summary>Where the skills copied into every session store come from.</summary>
     public string SkillsDir => Path.Combine(ProjectRoot, "container", "skills");

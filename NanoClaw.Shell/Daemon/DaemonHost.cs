@@ -63,7 +63,10 @@ public static class DaemonHost
             channels.Add(whatsapp);
         }
 
-        var runtime = await ContainerRuntime.DetectAsync(options.Container.Runtime, log, clock, ct: stopping.Token);
+        // NANOCLAW_CONTAINER_EXECUTABLE points the chosen runtime at another program (a wrapper, or a test double).
+        var executable = Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER_EXECUTABLE");
+        var runtime = await ContainerRuntime.DetectAsync(options.Container.Runtime, log, clock,
+            string.IsNullOrEmpty(executable) ? null : _ => executable, stopping.Token);
         if (runtime.Case is not ContainerRuntime rt)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: no container runtime answers ({options.Container.Runtime}); install Podman or Docker (`nanoclaw doctor` tells how)");
@@ -77,12 +80,7 @@ public static class DaemonHost
         var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), ct: stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
-        var (uid, gid) = HostIdentity.Current;
-        var runner = new ContainerRunner(rt, new ContainerRunnerOptions(
-            context.ProjectRoot, options.Paths.GroupsDir, options.Paths.DataDir, options.Container.Image,
-            options.Container.TimeoutMs, options.Timing.IdleTimeoutMs, options.Container.MaxOutputSizeBytes, options.TimeZone,
-            ContainerRunnerOptions.DefaultAllowlistPath, Logging.LogSetup.LevelOf(options.Logging.Level) <= Serilog.Events.LogEventLevel.Debug,
-            uid, gid, TimeSpan.FromSeconds(10)), context.Redactor.Redact, log, clock);
+        var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock);
 
         var outbound = new OutboundRouter(channels, log);
         using var loop = new EventLoop();
