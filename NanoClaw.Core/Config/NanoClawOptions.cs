@@ -21,7 +21,7 @@ public sealed record NanoClawOptions(
     public static NanoClawOptions Default { get; } = new(
         new AssistantOptions("Andy", false),
         new TimingOptions(2000, 60000, 1800000, 1000),
-        new ContainerOptions(ContainerRuntimeKind.Auto, "nanoclaw-agent:latest", 1800000, 10485760, 5, true),
+        new ContainerOptions(ContainerRuntimeKind.Auto, "nanoclaw-agent:latest", 1800000, 10485760, 5, false),
         new PathOptions("store", "groups", "data"),
         new LoggingOptions("INFO", "logs/nanoclaw.log"),
         new ChannelOptions(true, true),
@@ -66,7 +66,14 @@ public sealed record ContainerOptions(
     int TimeoutMs,
     long MaxOutputSizeBytes,
     int MaxConcurrent,
-    bool CredentialProxy);
+    bool CredentialProxy)
+{
+    /// <summary>
+    /// Container network (<c>--network</c>); empty means the runtime's default. <c>host</c> lets agents reach
+    /// loopback services such as a local API gateway (a C# addition, <c>container.network</c>).
+    /// </summary>
+    public string Network { get; init; } = "";
+}
 
 /// <summary>Data directories, relative to the project root in the file, absolute after loading.</summary>
 /// <param name="StoreDir">SQLite store and WhatsApp auth.</param>

@@ -90,9 +90,35 @@ public static class ContainerJson
         try
         {
             using var doc = JsonDocument.Parse(json);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return "output record must be a JSON object";
-            return RequiredString(root, "status").Bind(status => status switch
+            return Output(doc.RootElement);
+        }
+        catch (JsonException e)
+        {
+            return $"output record is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// Decodes one record's JSON straight from UTF-8 bytes (the stream parser's fast path). Bytes that are not valid
+    /// UTF-8 are decoded with replacement characters first, as <see cref="ParseOutput(string)"/> would see them.
+    /// </summary>
+    public static Either<string, ContainerOutput> ParseOutput(ReadOnlyMemory<byte> utf8Json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8Json);
+            return Output(doc.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return ParseOutput(Encoding.UTF8.GetString(utf8Json.Span));
+        }
+    }
+
+    private static Either<string, ContainerOutput> Output(JsonElement root) =>
+        root.ValueKind != JsonValueKind.Object
+            ? "output record must be a JSON object"
+            : RequiredString(root, "status").Bind(status => status switch
             {
                 "success" or "error" => Right<string, ContainerOutput>(new ContainerOutput(
                     status == "success" ? OutputStatus.Success : OutputStatus.Error,
@@ -101,12 +127,6 @@ public static class ContainerJson
                     OptionalString(root, "error"))),
                 _ => Left<string, ContainerOutput>($"output status must be success or error, not '{status}'"),
             });
-        }
-        catch (JsonException e)
-        {
-            return $"output record is not valid JSON: {e.Message}";
-        }
-    }
 
     private static Either<string, string> RequiredString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String

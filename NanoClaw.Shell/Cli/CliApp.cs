@@ -18,7 +18,17 @@ public static class CliApp
         root.Options.Add(ConfigOption);
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
+        root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
+        root.Subcommands.Add(AuthCommand.Build());
         return root;
+    }
+
+    /// <summary>The local chat socket of the daemon whose config this command line selects.</summary>
+    private static string ChatSocketPath(ParseResult parse)
+    {
+        var (path, mustExist) = Config.ShellContext.ConfigPathFrom(parse);
+        return Config.ConfigLoader.Load(path, Environment.GetEnvironmentVariables(), mustExist)
+            .Match(c => Path.Combine(c.Options.Paths.DataDir, "chat.sock"), _ => Path.Combine("data", "chat.sock"));
     }
 
     public static async Task<int> RunAsync(string[] args)

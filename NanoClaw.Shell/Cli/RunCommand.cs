@@ -1,4 +1,6 @@
 using System.CommandLine;
+using NanoClaw.Shell.Config;
+using NanoClaw.Shell.Daemon;
 
 namespace NanoClaw.Shell.Cli;
 
@@ -8,11 +10,8 @@ public static class RunCommand
     public static Command Build()
     {
         var command = new Command("run", "Run the assistant daemon (the default when no command is given)");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("nanoclaw run: the daemon is not built yet");
-            return 1;
-        });
+        command.SetAction((parse, token) =>
+            ShellContext.RunAsync(parse, "run", logToFile: true, context => DaemonHost.RunAsync(context, token)));
         return command;
     }
 }

@@ -93,7 +93,10 @@ public static class ConfigLoader
                 Read("container.timeout_ms", d.Container.TimeoutMs, Positive()),
                 Read("container.max_output_size_bytes", d.Container.MaxOutputSizeBytes, s => SettingParsers.LongInRange(s, 1024, long.MaxValue)),
                 Read("container.max_concurrent", d.Container.MaxConcurrent, s => SettingParsers.IntInRange(s, 1, 100)),
-                Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool)),
+                Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool))
+            {
+                Network = Read("container.network", d.Container.Network, s => string.IsNullOrEmpty(s.Text) ? Prelude.Right<ConfigError, string>("") : SettingParsers.NonEmptyText(s)),
+            },
             new PathOptions(
                 Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.PathText),
                 Read("paths.groups_dir", d.Paths.GroupsDir, SettingParsers.PathText),

@@ -1,0 +1,113 @@
+using LanguageExt;
+using NanoClaw.Core.Config;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Core.Containers;
+
+/// <summary>A concrete container CLI (what <see cref="ContainerRuntimeKind.Auto"/> resolves to).</summary>
+public enum ContainerCli
+{
+    /// <summary>Apple Container (<c>container</c>).</summary>
+    Apple,
+    /// <summary>Docker (<c>docker</c>).</summary>
+    Docker,
+    /// <summary>Podman (<c>podman</c>).</summary>
+    Podman,
+}
+
+/// <summary>Everything a <c>run</c> command line is made of.</summary>
+/// <param name="Name">Container name (see <see cref="ContainerNaming"/>).</param>
+/// <param name="Mounts">Bind mounts.</param>
+/// <param name="TimeZone">IANA zone passed as <c>TZ</c>.</param>
+/// <param name="HostUid">Uid of the host process.</param>
+/// <param name="HostGid">Gid of the host process.</param>
+/// <param name="Image">Image reference.</param>
+/// <param name="ExtraEnv">Further environment variables (never secrets: those go on stdin), in order.</param>
+public sealed record ContainerRunSpec(
+    string Name,
+    Seq<VolumeMount> Mounts,
+    string TimeZone,
+    int HostUid,
+    int HostGid,
+    string Image,
+    Seq<(string Name, string Value)> ExtraEnv)
+{
+    /// <summary>Network to join (<c>--network</c>); empty for the runtime's default.</summary>
+    public string Network { get; init; } = "";
+}
+
+/// <summary>Argument lists for the three runtimes (SPEC §7). Pure: the shell runs them.</summary>
+public static class RuntimeCommand
+{
+    /// <summary>The CLI's executable name.</summary>
+    public static string Executable(ContainerCli cli) => cli switch
+    {
+        ContainerCli.Apple => "container",
+        ContainerCli.Docker => "docker",
+        _ => "podman",
+    };
+
+    /// <summary>The order <c>auto</c> tries runtimes in, or the one configured.</summary>
+    public static Seq<ContainerCli> Candidates(ContainerRuntimeKind kind) => kind switch
+    {
+        ContainerRuntimeKind.Apple => Seq1(ContainerCli.Apple),
+        ContainerRuntimeKind.Docker => Seq1(ContainerCli.Docker),
+        ContainerRuntimeKind.Podman => Seq1(ContainerCli.Podman),
+        _ => Seq(ContainerCli.Apple, ContainerCli.Docker, ContainerCli.Podman),
+    };
+
+    /// <summary>
+    /// The <c>--user</c> value when the container must run as the host user: only when the host uid is neither
+    /// root (0) nor the image's own <c>node</c> user (1000), so files it writes in mounts stay the user's.
+    /// </summary>
+    public static Option<string> UserMapping(int uid, int gid) =>
+        uid == 0 || uid == 1000 ? None : Some($"{uid}:{gid}");
+
+    /// <summary><c>run -i --rm --name NAME [mounts] [env] [--user] IMAGE</c>.</summary>
+    public static Seq<string> Run(ContainerCli cli, ContainerRunSpec spec)
+    {
+        var args = new List<string> { "run", "-i", "--rm", "--name", spec.Name };
+        if (spec.Network.Length > 0) args.AddRange(["--network", spec.Network]);
+        foreach (var m in spec.Mounts) args.AddRange(MountArgs(cli, m));
+        args.AddRange(["-e", $"TZ={spec.TimeZone}"]);
+        var user = UserMapping(spec.HostUid, spec.HostGid);
+        user.IfSome(u =>
+        {
+            args.AddRange(["--user", u]);
+            args.AddRange(["-e", "HOME=/home/node"]);
+        });
+        foreach (var (name, value) in spec.ExtraEnv) args.AddRange(["-e", $"{name}={value}"]);
+        args.Add(spec.Image);
+        return toSeq(args);
+    }
+
+    /// <summary>
+    /// One mount's arguments. Read-only: <c>--mount type=bind,source=…,target=…,readonly</c> on Apple Container,
+    /// <c>-v host:ctr:ro</c> on Docker/Podman. Read-write: <c>-v host:ctr</c> everywhere.
+    /// </summary>
+    public static Seq<string> MountArgs(ContainerCli cli, VolumeMount m) =>
+        !m.ReadOnly ? Seq("-v", $"{m.HostPath}:{m.ContainerPath}")
+        : cli == ContainerCli.Apple ? Seq("--mount", $"type=bind,source={m.HostPath},target={m.ContainerPath},readonly")
+        : Seq("-v", $"{m.HostPath}:{m.ContainerPath}:ro");
+
+    /// <summary>Checks the runtime answers: <c>system status</c> (Apple) or <c>info</c>.</summary>
+    public static Seq<string> Info(ContainerCli cli) =>
+        cli == ContainerCli.Apple ? Seq("system", "status") : Seq1("info");
+
+    /// <summary>Starts the runtime's service when it is down (Apple only: <c>system start</c>).</summary>
+    public static Option<Seq<string>> StartService(ContainerCli cli) =>
+        cli == ContainerCli.Apple ? Some(Seq("system", "start")) : None;
+
+    /// <summary>Graceful stop: SIGTERM, then the runtime kills after <paramref name="graceSeconds"/>.</summary>
+    public static Seq<string> Stop(ContainerCli cli, string name, int graceSeconds) =>
+        Seq("stop", "-t", Math.Max(0, graceSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), name);
+
+    /// <summary>Immediate kill, used when a graceful stop did not finish.</summary>
+    public static Seq<string> Kill(ContainerCli cli, string name) => Seq("kill", name);
+
+    /// <summary>Lists running containers so orphans can be found (parse with <see cref="ContainerNaming.ParseOrphans"/>).</summary>
+    public static Seq<string> ListRunning(ContainerCli cli) =>
+        cli == ContainerCli.Apple
+            ? Seq("ls", "--format", "json")
+            : Seq("ps", "--filter", $"name={ContainerNaming.Prefix}", "--format", "{{.Names}}");
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using NanoClaw.Shell.Config;
+using NanoClaw.Shell.WhatsApp.Linking;
+using NanoClaw.Shell.WhatsApp.Sidecar;
+
+namespace NanoClaw.Shell.Cli;
+
+/// <summary><c>nanoclaw auth whatsapp [--phone NUMBER]</c>: links WhatsApp as a linked device.</summary>
+public static class AuthCommand
+{
+    public static Command Build()
+    {
+        var phone = new Option<string?>("--phone")
+        {
+            Description = "Link with a pairing code for this phone number (with country code, e.g. +15551234567) instead of a QR code",
+        };
+        var whatsapp = new Command("whatsapp", "Link the assistant's WhatsApp account (QR code in the terminal, or a pairing code with --phone); auth is saved in store/auth");
+        whatsapp.Options.Add(phone);
+        whatsapp.SetAction((parse, cancellationToken) => ShellContext.RunAsync(parse, "auth whatsapp", logToFile: false, async context =>
+        {
+            string? digits = null;
+            if (parse.GetValue(phone) is { } given)
+            {
+                var parsed = PhoneNumber.Parse(given);
+                if (parsed.IsLeft)
+                {
+                    await Console.Error.WriteLineAsync(parsed.Match(_ => "", e => e));
+                    return ShellContext.ExitBadConfig;
+                }
+                digits = parsed.Match(d => d, _ => "");
+            }
+            var options = SidecarOptions.Locate(context.ProjectRoot, context.Options.Paths.StoreDir, Environment.GetEnvironmentVariable);
+            var outcome = await new WhatsAppLinker(options, Console.Out, context.Log).RunAsync(digits, cancellationToken);
+            await (outcome.ExitCode == 0 ? Console.Out : Console.Error).WriteLineAsync(outcome.Message);
+            return outcome.ExitCode;
+        }));
+        var auth = new Command("auth", "Link messaging accounts");
+        auth.Subcommands.Add(whatsapp);
+        return auth;
+    }
+}

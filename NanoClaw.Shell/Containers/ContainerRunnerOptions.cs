@@ -1,0 +1,74 @@
+using LanguageExt;
+using NanoClaw.Core.Containers;
+using NanoClaw.Core.Domain;
+
+namespace NanoClaw.Shell.Containers;
+
+/// <summary>Settings of the container runner (from <c>config.yml</c>; paths absolute).</summary>
+/// <param name="ProjectRoot">Project root (main's read-only mount; <c>container/skills</c> lives under it).</param>
+/// <param name="GroupsDir">The <c>groups/</c> directory.</param>
+/// <param name="DataDir">The <c>data/</c> directory.</param>
+/// <param name="Image">Agent image.</param>
+/// <param name="DefaultTimeoutMs"><c>container.timeout_ms</c>.</param>
+/// <param name="IdleTimeoutMs"><c>timing.idle_timeout_ms</c>.</param>
+/// <param name="MaxOutputSizeBytes">Cap on stdout and on stderr kept for the log.</param>
+/// <param name="TimeZone">IANA zone passed as <c>TZ</c>.</param>
+/// <param name="AllowlistPath">The mount allowlist file (usually <c>~/.config/nanoclaw/mount-allowlist.json</c>).</param>
+/// <param name="VerboseRunLogs">Write full input/stdout/stderr into every run log (debug level), not only on error.</param>
+/// <param name="HostUid">Uid of this process.</param>
+/// <param name="HostGid">Gid of this process.</param>
+/// <param name="StopGrace">How long a graceful stop may take before the runtime kills.</param>
+public sealed record ContainerRunnerOptions(
+    string ProjectRoot,
+    string GroupsDir,
+    string DataDir,
+    string Image,
+    int DefaultTimeoutMs,
+    int IdleTimeoutMs,
+    long MaxOutputSizeBytes,
+    string TimeZone,
+    string AllowlistPath,
+    bool VerboseRunLogs,
+    int HostUid,
+    int HostGid,
+    TimeSpan StopGrace)
+{
+    /// <summary>The standard allowlist location, outside the project so no container can reach it.</summary>
+    public static string DefaultAllowlistPath =>
+        Path.Combine(HostPaths.Home, ".config", "nanoclaw", "mount-allowlist.json");
+
+    /// <summary>
+    /// The runner's settings from the loaded configuration (paths already absolute): debug level makes every run log
+    /// verbose; uid/gid are this process's.
+    /// </summary>
+    public static ContainerRunnerOptions From(NanoClaw.Core.Config.NanoClawOptions o, string projectRoot, string? allowlistPath = null)
+    {
+        var (uid, gid) = HostUser.Current();
+        return new ContainerRunnerOptions(
+            projectRoot, o.Paths.GroupsDir, o.Paths.DataDir, o.Container.Image, o.Container.TimeoutMs, o.Timing.IdleTimeoutMs,
+            o.Container.MaxOutputSizeBytes, o.TimeZone, allowlistPath ?? DefaultAllowlistPath,
+            string.Equals(o.Logging.Level, "DEBUG", StringComparison.OrdinalIgnoreCase), uid, gid, TimeSpan.FromSeconds(10))
+        {
+            Network = o.Container.Network,
+        };
+    }
+
+    /// <summary>Network the containers join (<c>container.network</c>); empty for the runtime's default.</summary>
+    public string Network { get; init; } = "";
+
+    /// <summary>Where the skills copied into every session store come from.</summary>
+    public string SkillsDir => Path.Combine(ProjectRoot, "container", "skills");
+}
+
+/// <summary>One run to perform.</summary>
+/// <param name="Group">The group (its folder, main flag and container config).</param>
+/// <param name="Input">What goes on stdin.</param>
+/// <param name="Tasks">All scheduled tasks (filtered per group in the snapshot).</param>
+/// <param name="AvailableGroups">Known chats for main's snapshot.</param>
+/// <param name="ExtraEnv">Extra environment (e.g. the credential proxy's URL); never secrets.</param>
+public sealed record ContainerRunRequest(
+    RegisteredGroup Group,
+    ContainerInput Input,
+    Seq<ScheduledTask> Tasks,
+    Seq<AvailableGroup> AvailableGroups,
+    Seq<(string Name, string Value)> ExtraEnv);

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LanguageExt;
+using NanoClaw.Core.Containers;
+using NanoClaw.Core.Domain;
+using NanoClaw.Core.Groups;
+
+namespace NanoClaw.Shell.Containers;
+
+/// <summary>
+/// The host side of a group's files around a container run: its folder, its Claude session store, its IPC
+/// directories, the snapshots and the input files (SPEC §7, §8). Paths are absolute.
+/// </summary>
+public sealed class GroupDirectories
+{
+    /// <summary>Name of the empty file asking the agent to finish.</summary>
+    public const string CloseSentinel = "_close";
+
+    private readonly string groupsDir;
+    private readonly string dataDir;
+    private readonly string skillsDir;
+    private readonly TimeProvider time;
+
+    /// <param name="skillsDir">Where the container skills live (<c>container/skills</c>); may be missing.</param>
+    public GroupDirectories(string groupsDir, string dataDir, string skillsDir, TimeProvider time)
+    {
+        this.groupsDir = Path.GetFullPath(groupsDir);
+        this.dataDir = Path.GetFullPath(dataDir);
+        this.skillsDir = Path.GetFullPath(skillsDir);
+        this.time = time;
+    }
+
+    /// <summary>The settings Claude Code reads in every group's session store (as NanoClaw writes it).</summary>
+    public static string DefaultClaudeSettings =>
+        """
+        {
+          "env": {
+            "CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS": "1",
+            "CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD": "1",
+            "CLAUDE_CODE_DISABLE_AUTO_MEMORY": "0"
+          }
+        }
+
+        """;
+
+    /// <summary><c>groups/&lt;folder&gt;</c>.</summary>
+    public string GroupDir(string folder) => Resolve(groupsDir, folder);
+
+    /// <summary><c>data/ipc/&lt;folder&gt;</c>.</summary>
+    public string IpcDir(string folder) => Resolve(Path.Combine(dataDir, "ipc"), folder);
+
+    /// <summary><c>data/sessions/&lt;folder&gt;/.claude</c>.</summary>
+    public string ClaudeDir(string folder) => Path.Combine(Resolve(Path.Combine(dataDir, "sessions"), folder), ".claude");
+
+    /// <summary><c>data/ipc/&lt;folder&gt;/input</c>.</summary>
+    public string InputDir(string folder) => Path.Combine(IpcDir(folder), "input");
+
+    /// <summary>
+    /// Creates what a run needs: the group folder with <c>logs/</c>, the IPC directories, and the session store with
+    /// <c>settings.json</c> (only if missing: the user may have edited it) and a fresh copy of the skills.
+    /// A stale <c>_close</c> from an earlier run is removed so the new agent does not stop at once.
+    /// </summary>
+    public void Prepare(string folder)
+    {
+        Directory.CreateDirectory(Path.Combine(GroupDir(folder), "logs"));
+        foreach (var sub in new[] { "messages", "tasks", "input" }) Directory.CreateDirectory(Path.Combine(IpcDir(folder), sub));
+        File.Delete(Path.Combine(InputDir(folder), CloseSentinel));
+        var claude = ClaudeDir(folder);
+        Directory.CreateDirectory(claude);
+        var settings = Path.Combine(claude, "settings.json");
+        if (!File.Exists(settings)) WriteAtomically(settings, DefaultClaudeSettings);
+        if (Directory.Exists(skillsDir))
+        {
+            foreach (var skill in Directory.EnumerateDirectories(skillsDir))
+                CopyTree(skill, Path.Combine(claude, "skills", Path.GetFileName(skill)));
+        }
+    }
+
+    /// <summary>Writes <c>current_tasks.json</c> and <c>available_groups.json</c> into the group's IPC directory.</summary>
+    public void WriteSnapshots(string folder, bool isMain, Seq<ScheduledTask> tasks, Seq<AvailableGroup> groups)
+    {
+        var ipc = IpcDir(folder);
+        Directory.CreateDirectory(ipc);
+        WriteAtomically(Path.Combine(ipc, Snapshots.TasksFile), Snapshots.Tasks(folder, isMain, tasks));
+        WriteAtomically(Path.Combine(ipc, Snapshots.GroupsFile), Snapshots.Groups(isMain, groups, IsoTimestamp.From(time.GetUtcNow())));
+    }
+
+    /// <summary>Asks the group's running agent to finish: the empty <c>input/_close</c> file.</summary>
+    public void WriteCloseSentinel(string folder)
+    {
+        Directory.CreateDirectory(InputDir(folder));
+        WriteAtomically(Path.Combine(InputDir(folder), CloseSentinel), "");
+    }
+
+    /// <summary>Pipes a follow-up message to the group's running agent: <c>input/&lt;epoch ms&gt;-&lt;rand&gt;.json</c>.</summary>
+    /// <returns>The file written.</returns>
+    public string WriteInput(string folder, string text)
+    {
+        var dir = InputDir(folder);
+        Directory.CreateDirectory(dir);
+        var name = $"{time.GetUtcNow().ToUnixTimeMilliseconds()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.json";
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "message");
+            w.WriteString("text", text);
+            w.WriteEndObject();
+        }
+        var path = Path.Combine(dir, name);
+        WriteAtomically(path, Encoding.UTF8.GetString(buffer.ToArray()));
+        return path;
+    }
+
+    /// <summary>Writes <c>path.tmp</c> then renames it, so readers never see half a file.</summary>
+    internal static void WriteAtomically(string path, string text)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static string Resolve(string baseDir, string folder) =>
+        GroupFolder.ResolveUnder(baseDir, folder).Match(p => p, e => throw new ArgumentException(e, nameof(folder)));
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        foreach (var dir in Directory.EnumerateDirectories(from)) CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
+}

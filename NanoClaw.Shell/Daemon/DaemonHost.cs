@@ -1,0 +1,198 @@
+using System.Reactive.Linq;
+using System.Runtime.InteropServices;
+using LanguageExt;
+using NanoClaw.Core.Channels;
+using NanoClaw.Core.Domain;
+using NanoClaw.Core.Groups;
+using NanoClaw.Core.Pipeline;
+using NanoClaw.Core.Routing;
+using NanoClaw.Shell.Config;
+using NanoClaw.Shell.Containers;
+using NanoClaw.Shell.Ingest;
+using NanoClaw.Shell.Ipc;
+using NanoClaw.Shell.LocalChat;
+using NanoClaw.Shell.Scheduling;
+using NanoClaw.Shell.Store;
+using NanoClaw.Shell.WhatsApp;
+using NanoClaw.Shell.WhatsApp.Outbox;
+using NanoClaw.Shell.WhatsApp.Sidecar;
+using Serilog;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Shell.Daemon;
+
+/// <summary>
+/// <c>nanoclaw run</c>: wires the shell around the core's pipeline. Boot order: store (migrated), credential-less
+/// parts, container runtime (waited for, never a crash loop), channels; then the pipeline. Stops on SIGTERM/SIGINT.
+/// </summary>
+public static class DaemonHost
+{
+    public const int ExitNoRuntime = 6;
+
+    public static async Task<int> RunAsync(ShellContext context, CancellationToken cancel)
+    {
+        var options = context.Options;
+        var log = context.Log;
+        var clock = TimeProvider.System;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        log.Information("NanoClaw starting in {Root} (assistant {Name}, zone {Zone})", context.ProjectRoot, options.Assistant.Name, options.TimeZone);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
+
+        var store = context.OpenStore();
+        Directory.CreateDirectory(Path.Combine(options.Paths.GroupsDir, GroupFolder.Main));
+        Directory.CreateDirectory(Path.Combine(options.Paths.GroupsDir, GroupFolder.Global));
+        EnsureMainGroup(store, options, clock, log);
+
+        // Channels first, so the user can talk even while the runtime is still coming up.
+        var channels = new List<IChannel>();
+        WhatsAppChannel? whatsapp = null;
+        if (options.Channels.LocalChat)
+            channels.Add(new LocalChatChannel(Path.Combine(options.Paths.DataDir, "chat.sock"), clock, log, jid => store.Groups.Get(jid).IsSome));
+        if (options.Channels.WhatsApp)
+        {
+            var sidecar = SidecarFor(context);
+            if (sidecar.MissingPieces() is { } missing)
+            {
+                await Console.Error.WriteLineAsync($"nanoclaw: {missing}\n  install it with: {SidecarOptions.InstallCommand}\n  or run without WhatsApp: channels.whatsapp: false in config.yml");
+                return WhatsAppExitCodes.SidecarUnavailable;
+            }
+            whatsapp = new WhatsAppChannel(sidecar, options.Assistant, new StoreOutbox(store, clock), new StoreGroupSyncState(store), clock, log);
+            channels.Add(whatsapp);
+        }
+
+        // NANOCLAW_CONTAINER_EXECUTABLE points the chosen runtime at another program (a wrapper, or a test double).
+        var executable = Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER_EXECUTABLE");
+        var runtime = await ContainerRuntime.DetectAsync(options.Container.Runtime, log, clock,
+            string.IsNullOrEmpty(executable) ? null : _ => executable, stopping.Token);
+        if (runtime.Case is not ContainerRuntime rt)
+        {
+            await Console.Error.WriteLineAsync($"nanoclaw: no container runtime answers ({options.Container.Runtime}); install Podman or Docker (`nanoclaw doctor` tells how)");
+            return ExitNoRuntime;
+        }
+        if (!await rt.EnsureRunningAsync(TimeSpan.FromMinutes(3), stopping.Token))
+        {
+            await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
+            return ExitNoRuntime;
+        }
+        var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), ct: stopping.Token);
+        if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
+
+        var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock);
+
+        var outbound = new OutboundRouter(channels, log);
+        using var loop = new EventLoop();
+        DueTaskTimer? timer = null;
+        void TasksChanged() => timer?.Rearm();
+        var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
+            () => ContainerSecrets.Direct(context.Credentials), TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
+        {
+            AssistantName = options.Assistant.Name,
+        };
+        void GroupsChanged() => loop.Post(new PipelineEvent.GroupsChanged(GroupsByJid(store)));
+
+        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone), options.Container.MaxConcurrent,
+            store.RouterState.LastAgentTimestamps());
+        loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
+        GroupsChanged();
+
+        // Inbound: stored first, then fed to the pipeline.
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log);
+        var attachments = channels.Select(ingest.Attach).ToList();
+        using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
+
+        // Startup recovery: anything after an agent cursor is handed to the pipeline again.
+        foreach (var group in store.Groups.All())
+            foreach (var message in store.Messages.BatchSince(group.Jid, store.RouterState.LastAgentTimestamps().Find(group.Jid).IfNone("")))
+                loop.Post(new PipelineEvent.MessageStored(message));
+
+        // Safety poll of the store (the pipeline ignores what it has already seen).
+        var lastSeen = store.RouterState.LastTimestamp();
+        using var poll = Observable.Interval(TimeSpan.FromMilliseconds(options.Timing.PollIntervalMs)).Subscribe(_ =>
+        {
+            try
+            {
+                var (messages, cursor) = store.Messages.NewMessages(store.Groups.All().Map(g => g.Jid), lastSeen);
+                foreach (var m in messages) loop.Post(new PipelineEvent.MessageStored(m));
+                if (cursor != lastSeen) store.RouterState.SetLastTimestamp(lastSeen = cursor);
+            }
+            catch (Exception e)
+            {
+                log.Warning("Store safety poll failed: {Error}", e.Message);
+            }
+        });
+
+        var ipcHandler = new IpcRequestHandler(store, outbound, clock, zone, options.Paths.GroupsDir,
+            text => OutboundRules.Prepare(text, options.Assistant), GroupsChanged, TasksChanged,
+            () => whatsapp is null ? Task.CompletedTask : whatsapp.SyncGroupsAsync(stopping.Token), log);
+        using var ipc = new IpcWatcher(Path.Combine(options.Paths.DataDir, "ipc"), ipcHandler.HandleAsync,
+            TimeSpan.FromMilliseconds(options.Timing.IpcPollIntervalMs), log);
+
+        timer = new DueTaskTimer(clock, () => store.Tasks.Active().ToList(), task => loop.Post(new PipelineEvent.TaskDue(task)),
+            TimeSpan.FromMilliseconds(options.Timing.SchedulerPollIntervalMs), log);
+        timer.Rearm();
+
+        foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
+        log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",
+            string.Join(", ", channels.Select(c => c.Name)), store.Groups.All().Count, rt.Executable);
+
+        var exitCode = 0;
+        var terminated = whatsapp?.Terminated ?? new TaskCompletionSource<WhatsAppTermination>().Task;
+        var stopped = Task.Delay(Timeout.Infinite, stopping.Token);
+        var first = await Task.WhenAny(terminated, stopped);
+        if (first == terminated)
+        {
+            var termination = await terminated;
+            await Console.Error.WriteLineAsync($"nanoclaw: {termination.Message}");
+            exitCode = termination.ExitCode;
+        }
+
+        // Shutdown: stop intake, let running work settle briefly, flush, close.
+        log.Information("NanoClaw stopping");
+        loop.Post(new PipelineEvent.Shutdown());
+        timer.Dispose();
+        performer.BeginShutdown();
+        foreach (var a in attachments) a.Dispose();
+        await loop.DrainAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        foreach (var channel in channels)
+        {
+            try
+            {
+                await channel.DisconnectAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e)
+            {
+                log.Warning("Disconnecting {Channel} failed: {Error}", channel.Name, e.Message);
+            }
+        }
+        log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
+        return exitCode;
+    }
+
+    private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store) =>
+        toMap(store.Groups.All().Map(g => (g.Jid, g)));
+
+    /// <summary>The WhatsApp sidecar; tests point NANOCLAW_SIDECAR_DIR/NANOCLAW_SIDECAR_SCRIPT at a fake one.</summary>
+    private static SidecarOptions SidecarFor(ShellContext context)
+    {
+        var standard = SidecarOptions.ForProject(context.ProjectRoot, Path.Combine(context.Options.Paths.StoreDir, "auth"));
+        var dir = Environment.GetEnvironmentVariable("NANOCLAW_SIDECAR_DIR");
+        var script = Environment.GetEnvironmentVariable("NANOCLAW_SIDECAR_SCRIPT");
+        return string.IsNullOrEmpty(dir) ? standard : standard with { Directory = dir, EntryScript = script ?? standard.EntryScript };
+    }
+
+    /// <summary>
+    /// Without WhatsApp there is no self-chat to become main; the local chat <c>local:main</c> is registered as the
+    /// main group so a fresh headless install works at once.
+    /// </summary>
+    private static void EnsureMainGroup(NanoClawStore store, Core.Config.NanoClawOptions options, TimeProvider clock, ILogger log)
+    {
+        if (options.Channels.WhatsApp || !options.Channels.LocalChat || store.Groups.All().Exists(g => g.IsMain)) return;
+        var main = new RegisteredGroup(LocalChatFrame.JidFor(GroupFolder.Main), "Main", GroupFolder.Main,
+            "@" + options.Assistant.Name, IsoTimestamp.From(clock.GetUtcNow()), None, false, true);
+        store.Groups.Upsert(main);
+        log.Information("Registered the local chat {Jid} as the main group", main.Jid);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using LanguageExt;
+using NanoClaw.Core.Containers;
+using NanoClaw.Core.Domain;
+using NanoClaw.Core.Pipeline;
+using NanoClaw.Core.Routing;
+using NanoClaw.Core.Scheduling;
+using NanoClaw.Shell.Containers;
+using NanoClaw.Shell.Store;
+using Serilog;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Shell.Daemon;
+
+/// <summary>
+/// Performs the core's decisions: launches containers, writes IPC input and close sentinels, sends text, keeps
+/// cursors, sessions and task results in the store, and arms timers. Results go back to the loop as events.
+/// Runs on the event-loop thread; anything slow is started, not awaited.
+/// </summary>
+public sealed class DecisionPerformer
+{
+    private readonly NanoClawStore store;
+    private readonly ContainerRunner runner;
+    private readonly OutboundRouter outbound;
+    private readonly Action<PipelineEvent> post;
+    private readonly TimeProvider clock;
+    private readonly TimeZoneInfo zone;
+    private readonly Func<Map<string, string>> containerSecrets;
+    private readonly Action tasksChanged;
+    private readonly ILogger log;
+    private readonly ConcurrentDictionary<string, RunningContainer> running = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> taskStarts = new();
+    private readonly IdleCloser idle;
+    private volatile bool shuttingDown;
+
+    private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
+
+    public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
+        TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, TimeSpan idleTimeout, ILogger log)
+    {
+        idle = new IdleCloser(clock, idleTimeout, jid => WithFolder(jid, f =>
+        {
+            log.Information("Closing idle agent of {Folder}", f);
+            runner.WriteCloseSentinel(f);
+        }));
+        this.store = store;
+        this.runner = runner;
+        this.outbound = outbound;
+        this.post = post;
+        this.clock = clock;
+        this.zone = zone;
+        this.containerSecrets = containerSecrets;
+        this.tasksChanged = tasksChanged;
+        this.log = log;
+    }
+
+    /// <summary>Containers started by this daemon that have not exited yet.</summary>
+    public int RunningCount => running.Count;
+
+    /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
+    public void BeginShutdown()
+    {
+        shuttingDown = true;
+        idle.Dispose();
+    }
+
+    public void Perform(Seq<Decision> decisions)
+    {
+        foreach (var decision in decisions) Perform(decision);
+    }
+
+    private void Perform(Decision decision)
+    {
+        switch (decision)
+        {
+            case Decision.LaunchContainer launch:
+                Launch(launch);
+                break;
+            case Decision.WriteInput input:
+                WithFolder(input.GroupJid, folder => runner.WriteInput(folder, input.Text));
+                break;
+            case Decision.WriteClose close:
+                WithFolder(close.GroupJid, runner.WriteCloseSentinel);
+                break;
+            case Decision.CloseTaskContainerAfter later:
+                After(later.Delay, () => WithFolder(later.GroupJid, runner.WriteCloseSentinel));
+                break;
+            case Decision.SendMessage send:
+                _ = outbound.SendAsync(send.ChatJid, send.Text);
+                break;
+            case Decision.SetTyping typing:
+                _ = outbound.SetTypingAsync(typing.ChatJid, typing.On);
+                break;
+            case Decision.AdvanceCursor cursor:
+                store.RouterState.SetLastAgentTimestamp(cursor.ChatJid, cursor.Timestamp);
+                break;
+            case Decision.SaveSession session:
+                store.Sessions.Set(session.GroupFolder, session.SessionId);
+                break;
+            case Decision.ScheduleRetry retry:
+                log.Warning("Agent run for {Group} failed; retry {Attempt} in {Delay}", retry.GroupJid, retry.Attempt, retry.Delay);
+                After(retry.Delay, () => post(new PipelineEvent.RetryTimerFired(retry.GroupJid, retry.Attempt)));
+                break;
+            case Decision.RetriesExhausted exhausted:
+                log.Error("Agent for {Group} failed after every retry; its messages wait for the next inbound message", exhausted.GroupJid);
+                break;
+            case Decision.TaskFinished finished:
+                FinishTask(finished);
+                break;
+            default:
+                log.Warning("Unhandled decision {Decision}", decision.GetType().Name);
+                break;
+        }
+    }
+
+    private void Launch(Decision.LaunchContainer launch)
+    {
+        var group = store.Groups.Get(launch.GroupJid).IfNone(() =>
+            new RegisteredGroup(launch.GroupJid, launch.Folder, launch.Folder, "", "", None, true, launch.IsMain));
+        var session = launch.Task.Case is ScheduledTask { ContextMode: ContextMode.Isolated }
+            ? Option<string>.None
+            : store.Sessions.Get(launch.Folder);
+        var input = new ContainerInput(launch.Prompt, session, launch.Folder, launch.GroupJid, launch.IsMain,
+            launch.IsScheduledTask, AssistantName, launch.Task.Bind(t => t.Script), containerSecrets());
+        var request = new ContainerRunRequest(group, input, store.Tasks.ListAll(), AvailableGroups(), Seq<(string, string)>());
+        var startedAt = clock.GetUtcNow();
+        running[launch.GroupJid] = new RunningContainer(launch.Folder, startedAt);
+        launch.Task.IfSome(t => taskStarts[t.Id] = startedAt);
+        if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
+
+        runner.Start(request).Match(
+            Right: run =>
+            {
+                log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
+                    launch.Task.Match(t => $" (task {t.Id})", () => ""));
+                run.Outputs.Subscribe(
+                    output =>
+                    {
+                        idle.Touch(launch.GroupJid);
+                        post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
+                    },
+                    error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
+                _ = ReportExitAsync(launch.GroupJid, run);
+            },
+            Left: reason =>
+            {
+                log.Error("Could not start a container for {Folder}: {Reason}", launch.Folder, reason);
+                running.TryRemove(launch.GroupJid, out _);
+                Task.Run(() => post(new PipelineEvent.ContainerExited(launch.GroupJid, false)));
+            });
+    }
+
+    private async Task ReportExitAsync(string groupJid, ContainerRun run)
+    {
+        var success = false;
+        try
+        {
+            var result = await run.Completion;
+            success = result.Status == OutputStatus.Success;
+            log.Information("Container {Container} ended: exit {Exit}{Timeout}, {Status} in {Duration}", run.Name, result.ExitCode,
+                result.TimedOut ? " (timed out)" : "", result.Status, result.Duration);
+        }
+        catch (Exception e)
+        {
+            log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
+        }
+        idle.Forget(groupJid);
+        running.TryRemove(groupJid, out _);
+        post(new PipelineEvent.ContainerExited(groupJid, success));
+    }
+
+    /// <summary>Set by the host; the name agents answer to.</summary>
+    public string AssistantName { get; init; } = "Andy";
+
+    private Seq<AvailableGroup> AvailableGroups()
+    {
+        var registered = store.Groups.All().Map(g => g.Jid).ToHashSet();
+        return store.Messages.AllChats()
+            .Filter(c => c.IsGroup)
+            .OrderByDescending(c => c.LastMessageTime, StringComparer.Ordinal)
+            .Select(c => new AvailableGroup(c.Jid, c.Name, c.LastMessageTime, registered.Contains(c.Jid)))
+            .ToSeq();
+    }
+
+    private void FinishTask(Decision.TaskFinished finished)
+    {
+        var task = finished.Task;
+        var now = clock.GetUtcNow();
+        var startedAt = taskStarts.TryRemove(task.Id, out var at) ? at : now;
+        var duration = (long)Math.Max(0, (now - startedAt).TotalMilliseconds);
+        var lastResult = finished.Success
+            ? finished.Result.Map(t => t.Length > 200 ? t[..200] : t).IfNone("")
+            : "Error: " + finished.Error.IfNone("unknown error");
+        store.RunLogs.Log(new TaskRunLog(task.Id, IsoTimestamp.From(startedAt), duration,
+            finished.Success ? RunStatus.Success : RunStatus.Error, finished.Result, finished.Error));
+
+        if (!GroupFolderIsValid(task.GroupFolder))
+        {
+            store.Tasks.SetStatus(task.Id, Core.Domain.TaskStatus.Paused);
+            log.Error("Task {TaskId} has an invalid folder '{Folder}'; paused", task.Id, task.GroupFolder);
+        }
+        else
+        {
+            var scheduledFor = task.NextRun.Bind(IsoTimestamp.Parse).IfNone(now);
+            var next = ScheduleRules.Parse(task.ScheduleType, task.ScheduleValue, zone)
+                .Match(s => ScheduleRules.NextRun(s, scheduledFor, now), _ => Option<DateTimeOffset>.None);
+            store.Tasks.AfterRun(task.Id, next.Map(IsoTimestamp.From), now, lastResult);
+        }
+        log.Information("Task {TaskId} finished: {Outcome}", task.Id, finished.Success ? "success" : lastResult);
+        tasksChanged();
+    }
+
+    private static bool GroupFolderIsValid(string folder) => Core.Groups.GroupFolder.IsValid(folder);
+
+    private void WithFolder(string groupJid, Action<string> act)
+    {
+        if (running.TryGetValue(groupJid, out var run))
+        {
+            try
+            {
+                act(run.Folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Error("IPC write for {Folder} failed: {Error}", run.Folder, e.Message);
+            }
+        }
+    }
+
+    private void After(TimeSpan delay, Action act)
+    {
+        ITimer? timer = null;
+        timer = clock.CreateTimer(_ =>
+        {
+            timer?.Dispose();
+            if (!shuttingDown) act();
+        }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using NanoClaw.Core.Channels;
+using NanoClaw.Core.Domain;
+using Serilog;
+
+namespace NanoClaw.Shell.Ingest;
+
+/// <summary>
+/// Writes what channels receive into the store: chat metadata for every chat, full messages only
+/// for registered groups. <see cref="Stored"/> emits each message once, when its row is new, so a
+/// redelivered message (a reconnect replaying history) never wakes an agent twice.
+/// </summary>
+public sealed class InboundIngest : IDisposable
+{
+    private readonly IIngestStore store;
+    private readonly ILogger log;
+    private readonly Subject<ChatMessage> stored = new();
+    private readonly List<IDisposable> subscriptions = [];
+    private readonly object gate = new();
+
+    public InboundIngest(IIngestStore store, ILogger log)
+    {
+        this.store = store;
+        this.log = log;
+    }
+
+    /// <summary>Messages newly stored for registered groups, in arrival order.</summary>
+    public IObservable<ChatMessage> Stored => stored.AsObservable();
+
+    /// <summary>Subscribes to a channel once; dispose the result (or this object) to detach.</summary>
+    public IDisposable Attach(IChannel channel)
+    {
+        // Synchronize: channels may emit from their own threads; the store sees one write at a time.
+        var chats = channel.ChatMetadata.Synchronize(gate).Subscribe(OnChat, e => log.Error(e, "{Channel} chat stream failed", channel.Name));
+        var messages = channel.Messages.Synchronize(gate).Subscribe(OnMessage, e => log.Error(e, "{Channel} message stream failed", channel.Name));
+        var both = new System.Reactive.Disposables.CompositeDisposable(chats, messages);
+        lock (subscriptions) subscriptions.Add(both);
+        return both;
+    }
+
+    private void OnChat(Chat chat)
+    {
+        try
+        {
+            store.UpsertChat(chat);
+        }
+        catch (Exception e)
+        {
+            // Bad input must not stop the stream: log and keep going.
+            log.Error(e, "Could not store metadata of chat {Jid}", chat.Jid);
+        }
+    }
+
+    private void OnMessage(ChatMessage message)
+    {
+        try
+        {
+            if (!IngestRules.ShouldStore(message, store.IsRegistered)) return;
+            if (store.StoreMessage(message)) stored.OnNext(message);
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "Could not store message {Id} of chat {Jid}", message.Id, message.ChatJid);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (subscriptions)
+        {
+            foreach (var subscription in subscriptions) subscription.Dispose();
+            subscriptions.Clear();
+        }
+        stored.OnCompleted();
+        stored.Dispose();
+    }
+}

@@ -1,0 +1,23 @@
+namespace NanoClaw.Shell.WhatsApp.Outbox;
+
+/// <summary>One queued outbound message.</summary>
+public sealed record OutboxItem(long Id, string Jid, string Text);
+
+/// <summary>
+/// The durable outbox the channel sends from: a message stays here until the sidecar confirms it.
+/// Backed by the SQLite store (<c>OutboxRepository</c>); an interface so the channel does not depend on its schema.
+/// </summary>
+public interface IOutbox
+{
+    /// <summary>Queues a message; returns its id. Durable when this returns.</summary>
+    long Enqueue(string jid, string text);
+
+    /// <summary>Every message not yet confirmed, oldest first.</summary>
+    IReadOnlyList<OutboxItem> Pending();
+
+    /// <summary>The sidecar confirmed delivery: the message leaves the outbox.</summary>
+    void MarkSent(long id);
+
+    /// <summary>A send attempt failed; the message stays queued.</summary>
+    void RecordFailure(long id, string error);
+}

@@ -1,0 +1,16 @@
+using NanoClaw.Shell.Store;
+
+namespace NanoClaw.Shell.WhatsApp.Outbox;
+
+/// <summary>The channel's outbox on the SQLite store's <c>outbox</c> table.</summary>
+public sealed class StoreOutbox(NanoClawStore store, TimeProvider clock) : IOutbox
+{
+    public long Enqueue(string jid, string text) => store.Outbox.Enqueue(jid, text, clock.GetUtcNow());
+
+    public IReadOnlyList<OutboxItem> Pending() =>
+        store.Outbox.Pending().Map(e => new OutboxItem(e.Id, e.ChatJid, e.Text)).ToList();
+
+    public void MarkSent(long id) => store.Outbox.MarkSent(id, clock.GetUtcNow());
+
+    public void RecordFailure(long id, string error) => store.Outbox.RecordFailure(id, error);
+}

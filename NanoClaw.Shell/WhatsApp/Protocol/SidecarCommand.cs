@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NanoClaw.Shell.WhatsApp.Protocol;
+
+/// <summary>Command lines for the sidecar (see <c>sidecar/PROTOCOL.md</c>).</summary>
+public static class SidecarCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string Connect(string authDir, bool link, string? phone = null) =>
+        Line(new { type = "connect", authDir, link, phone });
+
+    public static string Send(string id, string jid, string text) => Line(new { type = "send", id, jid, text });
+
+    public static string Typing(string jid, bool on) => Line(new { type = "typing", jid, on });
+
+    public static string SyncGroups() => Line(new { type = "sync_groups" });
+
+    public static string Logout() => Line(new { type = "logout" });
+
+    public static string Shutdown() => Line(new { type = "shutdown" });
+
+    private static string Line(object command) => JsonSerializer.Serialize(command, Json);
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using NanoClaw.Tests.Support;
+
+namespace NanoClaw.Tests.Agent;
+
+/// <summary>How a test starts the agent runner against a workspace.</summary>
+public interface IRunnerLauncher
+{
+    ProcessStartInfo StartInfo(AgentWorkspace workspace);
+
+    /// <summary>Removes whatever a killed run may leave behind (a container outlives its killed client).</summary>
+    void CleanUp();
+}
+
+/// <summary>The runner built with the tests, run directly on the host with the pinned CLI from .tools/.</summary>
+public sealed class HostRunnerLauncher : IRunnerLauncher
+{
+    public ProcessStartInfo StartInfo(AgentWorkspace workspace)
+    {
+        var runner = RunnerPath();
+        var info = new ProcessStartInfo(runner) { WorkingDirectory = workspace.Root };
+        info.Environment["NANOCLAW_WORKSPACE"] = workspace.Workspace;
+        info.Environment["NANOCLAW_CLAUDE_BIN"] = Requirements.ClaudeCli ?? "claude";
+        info.Environment["HOME"] = workspace.Home;
+        info.Environment["TZ"] = "UTC";
+        // Tests may run as root, where Claude Code refuses to bypass permissions outside a declared sandbox.
+        info.Environment["IS_SANDBOX"] = "1";
+        info.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
+        foreach (var leak in new[] { "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDECODE" })
+            info.Environment.Remove(leak);
+        return info;
+    }
+
+    public void CleanUp() { }
+
+    /// <summary>
+    /// The runner in its own build output (same configuration as the tests). Not the copy beside the tests: that
+    /// one resolves its dependencies against the test host's frameworks and cannot start the MCP server.
+    /// </summary>
+    public static string RunnerPath()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory).Name;
+        var path = Path.Combine(Requirements.RepoRoot(), "container", "agent-runner", "bin", configuration, tfm, "nanoclaw-agent-runner");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the agent runner first (dotnet build NanoClaw.sln)", path);
+    }
+}
+
+/// <summary>The real image under Podman, with the workspace bind-mounted as the host daemon mounts it.</summary>
+public sealed class ImageRunnerLauncher : IRunnerLauncher
+{
+    public const string Image = "nanoclaw-agent:latest";
+
+    private readonly List<string> _names = [];
+
+    public ProcessStartInfo StartInfo(AgentWorkspace workspace)
+    {
+        var name = "nanoclaw-test-" + Guid.NewGuid().ToString("N")[..10];
+        _names.Add(name);
+        var info = new ProcessStartInfo("podman");
+        foreach (var a in new[]
+        {
+            "run", "-i", "--rm", "--network", "host",
+            "--name", name,
+            "-e", "TZ=UTC",
+            "-v", $"{workspace.Group}:/workspace/group",
+            "-v", $"{workspace.Global}:/workspace/global:ro",
+            "-v", $"{workspace.Ipc}:/workspace/ipc",
+            "-v", $"{workspace.ClaudeHome}:/home/node/.claude",
+            Image,
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+        return info;
+    }
+
+    public void CleanUp()
+    {
+        foreach (var name in _names)
+        {
+            using var rm = Process.Start(new ProcessStartInfo("podman", ["rm", "-f", "--ignore", name])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            rm?.WaitForExit(30_000);
+        }
+        _names.Clear();
+    }
+}

@@ -1,0 +1,127 @@
+// A stand-in for the WhatsApp sidecar that speaks the same protocol (NanoClaw.Shell/WhatsApp/sidecar/PROTOCOL.md)
+// without WhatsApp. Tests script it through the directory named by NANOCLAW_FAKE_DIR:
+//   flag files   not-linked   connect answers "close not_linked" (loggedOut)
+//                offline      connect answers "connecting" then "close connectionLost"
+//                fail-sends   every send is answered ok:false
+//                linked       written by the fake when a link-mode connect "was scanned"
+//                revoked      the next connect is refused as logged out, and the device counts as unlinked
+//   control/*.json           one instruction per file, run in name order, then deleted:
+//                {"do":"emit","event":{...}}             write that event line
+//                {"do":"close","reason":"…","loggedOut":b} drop the connection
+//                {"do":"crash","code":n}                   exit at once with code n
+//   records      starts.log (one pid per start), connects.log, sent.jsonl ({id,jid,text} per confirmed send),
+//                attempts.jsonl (every send received), typing.jsonl, syncs.log
+//   groups.json  the list answered to sync_groups ([{jid,name}])
+
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const dir = process.env.NANOCLAW_FAKE_DIR;
+if (!dir) {
+  process.stderr.write('fake sidecar: NANOCLAW_FAKE_DIR is not set\n');
+  process.exit(2);
+}
+const controlDir = join(dir, 'control');
+mkdirSync(controlDir, { recursive: true });
+
+const OWN = '15550009999@s.whatsapp.net';
+let state = 'idle';
+
+const flag = (name) => existsSync(join(dir, name));
+const record = (file, value) => appendFileSync(join(dir, file), `${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+const emit = (type, fields = {}) => process.stdout.write(`${JSON.stringify({ type, ...fields })}\n`);
+
+function connect(command) {
+  record('connects.log', JSON.stringify({ authDir: command.authDir, link: command.link ?? false, phone: command.phone }));
+  const linked = !flag('not-linked') || flag('linked');
+  if (!linked && command.link) {
+    // Link mode: show a code, then "the phone scans it": WhatsApp closes with restartRequired and the next connect opens.
+    emit('auth_state', { linked: false });
+    emit('connection', { state: 'connecting' });
+    if (command.phone) emit('pairing_code', { code: `PAIR-${command.phone.slice(-4)}` });
+    else emit('qr', { code: 'fake-qr-payload,for-the-terminal' });
+    setTimeout(() => {
+      record('linked', 'yes');
+      emit('connection', { state: 'close', reason: 'restartRequired', statusCode: 515, loggedOut: false });
+    }, 100);
+    return;
+  }
+  if (!linked) {
+    emit('auth_state', { linked: false });
+    emit('connection', { state: 'close', reason: 'not_linked', loggedOut: true });
+    return;
+  }
+  if (flag('revoked')) {
+    // The saved link was removed on the phone: this connect is refused, the device is unlinked from now on.
+    rmSync(join(dir, 'revoked'));
+    rmSync(join(dir, 'linked'), { force: true });
+    record('not-linked', '');
+    emit('auth_state', { linked: true, me: OWN });
+    emit('connection', { state: 'close', reason: 'loggedOut', statusCode: 401, loggedOut: true });
+    return;
+  }
+  emit('auth_state', { linked: true, me: OWN });
+  emit('connection', { state: 'connecting' });
+  if (flag('offline')) {
+    state = 'closed';
+    emit('connection', { state: 'close', reason: 'connectionLost', statusCode: 408, loggedOut: false });
+    return;
+  }
+  state = 'open';
+  emit('own_ids', { phoneJid: OWN, lid: '98765@lid' });
+  emit('connection', { state: 'open' });
+}
+
+function send(command) {
+  record('attempts.jsonl', { id: command.id, jid: command.jid, text: command.text });
+  if (state !== 'open') return emit('send_result', { id: command.id, ok: false, error: 'not connected' });
+  if (flag('fail-sends')) return emit('send_result', { id: command.id, ok: false, error: 'simulated failure' });
+  record('sent.jsonl', { id: command.id, jid: command.jid, text: command.text });
+  emit('send_result', { id: command.id, ok: true, messageId: `FAKE${command.id}` });
+}
+
+function handle(line) {
+  let command;
+  try {
+    command = JSON.parse(line);
+  } catch {
+    return emit('error', { msg: 'not JSON' });
+  }
+  switch (command.type) {
+    case 'connect': return connect(command);
+    case 'send': return send(command);
+    case 'typing': return record('typing.jsonl', { jid: command.jid, on: command.on });
+    case 'sync_groups': {
+      record('syncs.log', String(Date.now()));
+      const file = join(dir, 'groups.json');
+      return emit('groups', { list: existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [] });
+    }
+    case 'logout':
+      state = 'closed';
+      return emit('connection', { state: 'close', reason: 'loggedOut', loggedOut: true });
+    case 'shutdown':
+      return process.stdout.write('', () => process.exit(0));
+    default:
+      return emit('error', { msg: `unknown command type ${JSON.stringify(command.type)}` });
+  }
+}
+
+function pollControl() {
+  for (const name of readdirSync(controlDir).filter((n) => n.endsWith('.json')).sort()) {
+    const path = join(controlDir, name);
+    const instruction = JSON.parse(readFileSync(path, 'utf8'));
+    rmSync(path);
+    if (instruction.do === 'emit') process.stdout.write(`${JSON.stringify(instruction.event)}\n`);
+    if (instruction.do === 'close') {
+      state = 'closed';
+      emit('connection', { state: 'close', reason: instruction.reason ?? 'connectionLost', loggedOut: Boolean(instruction.loggedOut) });
+    }
+    if (instruction.do === 'crash') process.exit(instruction.code ?? 1);
+  }
+}
+
+record('starts.log', String(process.pid));
+createInterface({ input: process.stdin }).on('line', (line) => line.trim() && handle(line)).on('close', () => process.exit(0));
+setInterval(pollControl, 20);
+emit('ready', { protocol: 1, pid: process.pid });
