@@ -79,6 +79,7 @@ public sealed class ConfigLoaderTests : IDisposable
               max_output_size_bytes: 2048
               max_concurrent: 100
               credential_proxy: false
+              network: host
             paths: { store_dir: s, groups_dir: /abs/groups, data_dir: ../d }
             logging: { level: debug, file: l/x.log }
             channels: { whatsapp: false, local_chat: false }
@@ -87,7 +88,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var expected = new NanoClawOptions(
             new AssistantOptions("Bob", true),
             new TimingOptions(10, 20, 30, 40),
-            new ContainerOptions(ContainerRuntimeKind.Podman, "my/agent:1", 50, 2048, 100, false),
+            new ContainerOptions(ContainerRuntimeKind.Podman, "my/agent:1", 50, 2048, 100, false) { Network = "host" },
             new PathOptions(Path.Combine(root, "s"), "/abs/groups", Path.GetFullPath(Path.Combine(root, "..", "d"))),
             new LoggingOptions("DEBUG", Path.Combine(root, "l", "x.log")),
             new ChannelOptions(false, false),
@@ -143,8 +144,8 @@ public sealed class ConfigLoaderTests : IDisposable
         { "assistant:\n  name: \"Andy: x\"\n", "assistant.name: expected a name without ':' or a leading '@', got \"Andy: x\"" },
         { "timezone: Mars/Olympus_Mons\n", "timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Mars/Olympus_Mons\"" },
         { "colour: blue\n", "colour: unknown key (known keys: assistant, timing, container, paths, logging, channels, timezone)" },
-        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy)" },
-        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy)" },
+        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network)" },
+        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network)" },
         { "- a\n- b\n", "expected a mapping of keys at the top level" },
         { "paths:\n  store_dir: \"st\\0re\"\n", "paths.store_dir: expected a file system path, got something else" },
     };
