@@ -12,7 +12,8 @@ public static partial class GroupFolder
     /// <summary>Reserved folder holding memory shared (read-only) with every non-main group.</summary>
     public const string Global = "global";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET '$' also matches before a final newline, which let "family\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Checks a folder name: <c>^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$</c> and not <c>global</c> in any case.</summary>

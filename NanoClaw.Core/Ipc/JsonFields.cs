@@ -15,8 +15,8 @@ internal static class JsonFields
     /// </summary>
     public static Either<string, T> ReadObject<T>(string? json, int maxChars, Func<JsonElement, Either<string, T>> read)
     {
+        if (json is not null && json.Length > maxChars) return $"file is larger than {maxChars} characters";
         if (json is null || string.IsNullOrWhiteSpace(json)) return "file is empty";
-        if (json.Length > maxChars) return $"file is larger than {maxChars} characters";
         try
         {
             using var document = JsonDocument.Parse(json, Options);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using LanguageExt;
@@ -25,7 +26,7 @@ public static class PromptFormatter
     /// <summary>Formats <paramref name="batch"/> for the agent, stamping times in <paramref name="zone"/>.</summary>
     public static string Format(Seq<ChatMessage> batch, TimeZoneInfo zone)
     {
-        var sb = new StringBuilder(128 + batch.Count * 160);
+        var sb = new StringBuilder(128 + batch.Count * 256);
         sb.Append("<context timezone=\"");
         AppendEscaped(sb, zone.Id, attribute: true);
         sb.Append("\" />\n<messages>\n");
@@ -74,12 +75,41 @@ public static class PromptFormatter
     public static string LocalTime(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString(TimeFormat, CultureInfo.InvariantCulture);
 
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
     private static bool TryLocalTime(string timestamp, TimeZoneInfo zone, Span<char> destination, out int written)
     {
         written = 0;
         if (!TryParseUtc(timestamp, out var utc)) return false;
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, zone);
-        return local.TryFormat(destination, out written, TimeFormat, CultureInfo.InvariantCulture);
+        // Hand-written "MMM d, yyyy, h:mm tt" (invariant): the general formatter is several times slower.
+        var month = Months[local.Month - 1];
+        var hour12 = local.Hour % 12 == 0 ? 12 : local.Hour % 12;
+        var pos = 0;
+        month.AsSpan().CopyTo(destination);
+        pos += month.Length;
+        destination[pos++] = ' ';
+        pos += WriteInt(destination[pos..], local.Day);
+        destination[pos++] = ',';
+        destination[pos++] = ' ';
+        pos += WriteInt(destination[pos..], local.Year);
+        destination[pos++] = ',';
+        destination[pos++] = ' ';
+        pos += WriteInt(destination[pos..], hour12);
+        destination[pos++] = ':';
+        destination[pos++] = (char)('0' + local.Minute / 10);
+        destination[pos++] = (char)('0' + local.Minute % 10);
+        destination[pos++] = ' ';
+        destination[pos++] = local.Hour < 12 ? 'A' : 'P';
+        destination[pos++] = 'M';
+        written = pos;
+        return true;
+    }
+
+    private static int WriteInt(Span<char> destination, int value)
+    {
+        value.TryFormat(destination, out var n, default, CultureInfo.InvariantCulture);
+        return n;
     }
 
     // The store's own format (2026-01-31T14:32:00.000Z) is parsed by hand: it is on the hot path.
@@ -119,47 +149,51 @@ public static class PromptFormatter
         return true;
     }
 
+    // Every character that may need more than a plain copy; the scan between them is vectorised.
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c))
+        + "&<>\""
+        + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c))
+        + "\uFFFE\uFFFF");
+
     /// <summary>Appends <paramref name="text"/> escaped for XML text (or an attribute value when <paramref name="attribute"/>).</summary>
     internal static void AppendEscaped(StringBuilder sb, string? text, bool attribute)
     {
         if (string.IsNullOrEmpty(text)) return;
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
+        var rest = text.AsSpan();
+        while (true)
         {
-            var c = text[i];
-            string? replacement;
-            var skip = 0;
-            if (c >= 0x20 && c < 0xD800 && c is not ('&' or '<' or '>' or '"'))
-                continue; // the common case: copied in bulk below
+            var at = rest.IndexOfAny(Special);
+            if (at < 0)
+            {
+                sb.Append(rest);
+                return;
+            }
+            sb.Append(rest[..at]);
+            var c = rest[at];
+            var consumed = 1;
             switch (c)
             {
-                case '&': replacement = "&amp;"; break;
-                case '<': replacement = "&lt;"; break;
-                case '>': replacement = "&gt;"; break;
-                case '"': replacement = "&quot;"; break;
-                case '\r': replacement = "&#13;"; break;
-                case '\n': replacement = attribute ? "&#10;" : null; break;
-                case '\t': replacement = attribute ? "&#9;" : null; break;
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '"': sb.Append("&quot;"); break;
+                case '\r': sb.Append("&#13;"); break;
+                case '\n': sb.Append(attribute ? "&#10;" : "\n"); break;
+                case '\t': sb.Append(attribute ? "&#9;" : "\t"); break;
                 default:
-                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    if (char.IsHighSurrogate(c) && at + 1 < rest.Length && char.IsLowSurrogate(rest[at + 1]))
                     {
-                        replacement = null;
-                        skip = 1;
+                        sb.Append(rest.Slice(at, 2));
+                        consumed = 2;
                     }
-                    else if (c < 0x20 || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-                        replacement = "\uFFFD";
                     else
-                        replacement = null;
+                    {
+                        sb.Append('\uFFFD'); // control character, lone surrogate, U+FFFE/U+FFFF: not representable in XML
+                    }
                     break;
             }
-            if (replacement is null)
-            {
-                i += skip;
-                continue;
-            }
-            sb.Append(text, start, i - start).Append(replacement);
-            start = i + 1;
+            rest = rest[(at + consumed)..];
         }
-        sb.Append(text, start, text.Length - start);
     }
 }
