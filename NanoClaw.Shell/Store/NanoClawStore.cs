@@ -12,10 +12,10 @@ public sealed class NanoClawStore
     /// <summary>File name of the database inside the store directory (NanoClaw's name).</summary>
     public const string DatabaseFileName = "messages.db";
 
-    private NanoClawStore(StoreConnections connections, string assistantName, ILogger log)
+    private NanoClawStore(StoreConnections connections, ILogger log)
     {
         Connections = connections;
-        Messages = new MessageRepository(connections, assistantName);
+        Messages = new MessageRepository(connections);
         RouterState = new RouterStateRepository(connections, log);
         Sessions = new SessionRepository(connections);
         Groups = new RegisteredGroupRepository(connections, log);
@@ -36,13 +36,13 @@ public sealed class NanoClawStore
 
     /// <summary>
     /// Opens (creating if needed) <c>{storeDir}/messages.db</c> and migrates it, upgrading a NanoClaw database in place.
-    /// <paramref name="assistantName"/> drives the bot-message backfill and the bot-prefix filter.
+    /// <paramref name="assistantName"/> drives the bot-message backfill of an upgraded NanoClaw database.
     /// </summary>
     public static NanoClawStore Open(string storeDir, string assistantName, ILogger log)
     {
         Directory.CreateDirectory(storeDir);
         var path = Path.Combine(Path.GetFullPath(storeDir), DatabaseFileName);
         StoreMigrator.Migrate(path, assistantName, log);
-        return new NanoClawStore(new StoreConnections(path), assistantName, log);
+        return new NanoClawStore(new StoreConnections(path), log);
     }
 }

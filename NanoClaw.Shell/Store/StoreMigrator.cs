@@ -20,6 +20,7 @@ public static class StoreMigrator
     {
         // Foreign keys off while upgrading: NanoClaw ran with them on, but a damaged old file may hold
         // orphan rows, and an upgrade must never refuse (or drop) rows the user already has.
+        using var migrating = MigrationLock.Acquire(databasePath, TimeSpan.FromSeconds(60));
         var connections = new StoreConnections(databasePath, foreignKeys: false);
         using var connection = connections.Open();
         connection.Execute("PRAGMA journal_mode = WAL;");

@@ -12,23 +12,18 @@ public sealed class MessageRepository
     public const string GroupSyncJid = "__group_sync__";
 
     private readonly StoreConnections db;
-    private readonly string botPrefix;
 
-    internal MessageRepository(StoreConnections db, string assistantName)
-    {
-        this.db = db;
-        botPrefix = assistantName + ":";
-    }
+    internal MessageRepository(StoreConnections db) => this.db = db;
 
     private const string MessageColumns =
         "id, chat_jid, sender, sender_name, content, timestamp, is_from_me, is_bot_message, " +
         "reply_to_message_id, reply_to_message_content, reply_to_sender_name";
 
-    // Bot messages are excluded by their flag and, as NanoClaw did, by the "Name:" prefix as a backstop;
-    // empty or whitespace-only content never reaches an agent.
-    private const string HumanWithContent =
-        "is_bot_message = 0 AND substr(content, 1, length(@prefix)) <> @prefix " +
-        "AND content IS NOT NULL AND trim(content, ' ' || char(9, 10, 13)) <> ''";
+    // Bot messages are excluded by their flag alone, as the core's BatchRules does. NanoClaw also dropped any
+    // content starting with "Name:" as a backstop for rows written before the flag existed; the upgrade has
+    // backfilled those rows, and with a dedicated number the backstop would drop a human's "Andy: …".
+    // Whitespace-only content is filtered in C# with the core's definition of whitespace.
+    private const string HumanWithContent = "COALESCE(is_bot_message, 0) = 0 AND content IS NOT NULL AND content <> ''";
 
     /// <summary>Stores (or replaces) a message. A chat row is created first if missing, so the foreign key holds.</summary>
     public void Store(ChatMessage message) =>
@@ -119,8 +114,8 @@ public sealed class MessageRepository
         using var c = db.Open();
         var rows = c.Query<MessageRow>(
                 $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id",
-                new { cursor, jids = list, prefix = botPrefix })
-            .Select(ToMessage).ToSeq().Strict();
+                new { cursor, jids = list })
+            .Select(ToMessage).Where(HasText).ToSeq().Strict();
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
     }
@@ -131,8 +126,8 @@ public sealed class MessageRepository
         using var c = db.Open();
         return c.Query<MessageRow>(
                 $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id",
-                new { chatJid, cursor = agentCursor, prefix = botPrefix })
-            .Select(ToMessage).ToSeq().Strict();
+                new { chatJid, cursor = agentCursor })
+            .Select(ToMessage).Where(HasText).ToSeq().Strict();
     }
 
     /// <summary>Every stored message of a chat, bot messages included, oldest first.</summary>
@@ -142,6 +137,8 @@ public sealed class MessageRepository
         return c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
             .Select(ToMessage).ToSeq().Strict();
     }
+
+    private static bool HasText(ChatMessage m) => !string.IsNullOrWhiteSpace(m.Content);
 
     private static ChatMessage ToMessage(MessageRow r) => new(
         r.id,
