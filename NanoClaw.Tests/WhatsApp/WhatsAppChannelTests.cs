@@ -167,6 +167,23 @@ public sealed class WhatsAppChannelTests
     }
 
     [NodeFact]
+    public async Task A_message_in_flight_when_the_sidecar_dies_is_delivered_after_the_restart()
+    {
+        await using var h = new ChannelHarness();
+        var channel = h.Channel();
+        await channel.ConnectAsync(CancellationToken.None);
+        await ChannelHarness.Eventually(() => channel.IsConnected, "connection open");
+        h.Fake.SetFlag("crash-on-send", true);
+        await channel.SendAsync(Registered, "Andy: survives a crash", CancellationToken.None);
+        await channel.SendAsync(Registered, "Andy: and keeps its place", CancellationToken.None);
+
+        await ChannelHarness.Eventually(() => h.Fake.Sent().Count == 2, "both delivered by the restarted sidecar");
+        Assert.Equal(2, h.Fake.Starts().Count);
+        Assert.Equal(["Andy: survives a crash", "Andy: and keeps its place"], h.Fake.Sent().Select(s => s.Text));
+        await ChannelHarness.Eventually(() => h.Store.Pending().Count == 0, "outbox emptied");
+    }
+
+    [NodeFact]
     public async Task A_crashed_sidecar_is_restarted_and_reconnects_never_double_a_subscription()
     {
         await using var h = new ChannelHarness();
