@@ -47,6 +47,12 @@ export class Session {
       this.emit('connection', { state: 'close', reason: 'not_linked', loggedOut: true });
       return;
     }
+    if (!linked && state.creds.me) {
+      // An unfinished pairing-code attempt leaves `me` behind; Baileys would then try to log in
+      // instead of registering a new device.
+      delete state.creds.me;
+      delete state.creds.pairingCode;
+    }
 
     let version;
     try {
