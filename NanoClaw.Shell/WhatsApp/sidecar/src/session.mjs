@@ -40,6 +40,8 @@ export class Session {
       return;
     }
     this.authDir = authDir;
+    // The previous socket's credential writes (e.g. right after pairing) must land before they are read again.
+    await this.flush();
     const { state, saveCreds } = await useMultiFileAuthState(authDir);
     const linked = Boolean(state.creds.account && state.creds.me?.id);
     this.emit('auth_state', { linked, me: linked ? bareJid(state.creds.me.id) : undefined });
