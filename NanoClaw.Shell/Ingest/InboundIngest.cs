@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using NanoClaw.Core.Channels;
 using NanoClaw.Core.Domain;
+using NanoClaw.Core.Security;
 using Serilog;
 
 namespace NanoClaw.Shell.Ingest;
@@ -14,14 +15,17 @@ namespace NanoClaw.Shell.Ingest;
 public sealed class InboundIngest : IDisposable
 {
     private readonly IIngestStore store;
+    private readonly SenderAllowlist allowlist;
     private readonly ILogger log;
     private readonly Subject<ChatMessage> stored = new();
     private readonly List<IDisposable> subscriptions = [];
     private readonly object gate = new();
 
-    public InboundIngest(IIngestStore store, ILogger log)
+    /// <param name="allowlist">The sender allowlist; none means everyone is stored.</param>
+    public InboundIngest(IIngestStore store, ILogger log, SenderAllowlist? allowlist = null)
     {
         this.store = store;
+        this.allowlist = allowlist ?? SenderAllowlist.AllowEveryone;
         this.log = log;
     }
 
@@ -56,7 +60,7 @@ public sealed class InboundIngest : IDisposable
     {
         try
         {
-            if (!IngestRules.ShouldStore(message, store.IsRegistered)) return;
+            if (!IngestRules.ShouldStore(message, store.IsRegistered, allowlist)) return;
             if (store.StoreMessage(message)) stored.OnNext(message);
         }
         catch (Exception e)

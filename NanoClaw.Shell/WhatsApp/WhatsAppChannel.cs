@@ -188,9 +188,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
             SidecarProcess process;
             try
             {
-                SidecarProcess? started = null;
-                started = SidecarProcess.Start(options, log, e => OnEventAsync(started!, e, token));
-                process = started;
+                process = SidecarProcess.Start(options, log, (sender, e) => OnEventAsync(sender, e, token));
             }
             catch (Win32Exception e)
             {

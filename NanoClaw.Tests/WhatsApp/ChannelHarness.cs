@@ -51,7 +51,7 @@ public sealed class ChannelHarness : IAsyncDisposable
         return channel;
     }
 
-    public InboundIngest Ingest() => new(Store.Ingest, Log);
+    public InboundIngest Ingest(NanoClaw.Core.Security.SenderAllowlist? allowlist = null) => new(Store.Ingest, Log, allowlist);
 
     /// <summary>Waits for a condition the system reaches asynchronously; fails with <paramref name="what"/> after a generous limit.</summary>
     public static async Task Eventually(Func<bool> condition, string what, int seconds = 20)

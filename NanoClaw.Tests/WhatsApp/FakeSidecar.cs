@@ -31,11 +31,12 @@ public sealed class FakeSidecar
 
     public void Emit(object evt) => Control(new { @do = "emit", @event = evt });
 
-    public void EmitMessage(string chatJid, string id, string content, bool isFromMe = false, string timestamp = "2026-01-31T14:32:00.000Z") =>
+    public void EmitMessage(string chatJid, string id, string content, bool isFromMe = false, string timestamp = "2026-01-31T14:32:00.000Z",
+        string sender = "15551234567@s.whatsapp.net") =>
         Emit(new
         {
             type = "message",
-            message = new { id, chatJid, sender = "15551234567@s.whatsapp.net", senderName = "Alice", content, timestamp, isFromMe },
+            message = new { id, chatJid, sender, senderName = "Alice", content, timestamp, isFromMe },
         });
 
     public void EmitChat(string jid, string? name, string timestamp = "2026-01-31T14:32:00.000Z") =>

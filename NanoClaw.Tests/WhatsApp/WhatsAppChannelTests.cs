@@ -1,4 +1,5 @@
 using NanoClaw.Core.Domain;
+using NanoClaw.Core.Security;
 using NanoClaw.Shell.WhatsApp;
 using NanoClaw.Tests.Support;
 
@@ -37,6 +38,29 @@ public sealed class WhatsAppChannelTests
         Assert.Equal([Registered, Unregistered, Person], chats.Select(c => c.Jid).Order(StringComparer.Ordinal));
         Assert.Equal("Family", chats.Single(c => c.Jid == Registered).Name);
         Assert.Equal("2026-01-31T14:33:00.000Z", chats.Single(c => c.Jid == Unregistered).Time);
+    }
+
+    [NodeFact]
+    public async Task A_drop_mode_sender_allowlist_keeps_strangers_out_of_the_store_but_not_the_user()
+    {
+        await using var h = new ChannelHarness();
+        h.Store.Register(Registered, "family");
+        var allowlist = new SenderAllowlist(AllowlistEntry.Everyone,
+            LanguageExt.Prelude.Map((Registered, new AllowlistEntry(false, LanguageExt.Prelude.Set("15550001111@s.whatsapp.net"), AllowlistMode.Drop))), true);
+        var channel = h.Channel();
+        using var ingest = h.Ingest(allowlist);
+        ingest.Attach(channel);
+        await channel.ConnectAsync(CancellationToken.None);
+        await ChannelHarness.Eventually(() => channel.IsConnected, "connection open");
+
+        h.Fake.EmitMessage(Registered, "STRANGER", "hi", sender: "15559999999@s.whatsapp.net");
+        h.Fake.EmitMessage(Registered, "FRIEND", "hello", sender: "15550001111@s.whatsapp.net");
+        h.Fake.EmitMessage(Registered, "ME", "from my phone", isFromMe: true, sender: "15559999999@s.whatsapp.net");
+        await ChannelHarness.Eventually(() => h.Store.Messages().Count == 2, "two messages stored");
+        h.Fake.EmitChat(Person, "marker");
+        await ChannelHarness.Eventually(() => h.Store.Chats().Any(c => c.Name == "marker"), "marker handled");
+
+        Assert.Equal(["FRIEND", "ME"], h.Store.Messages().Select(m => m.Id));
     }
 
     [NodeFact]
@@ -140,6 +164,23 @@ public sealed class WhatsAppChannelTests
         await third.SendAsync(Registered, "Andy: after", CancellationToken.None);
         await ChannelHarness.Eventually(() => h.Fake.Sent().Count == 3, "new message delivered");
         Assert.Equal(["Andy: before the restart 1", "Andy: before the restart 2", "Andy: after"], h.Fake.Sent().Select(s => s.Text));
+    }
+
+    [NodeFact]
+    public async Task A_message_in_flight_when_the_sidecar_dies_is_delivered_after_the_restart()
+    {
+        await using var h = new ChannelHarness();
+        var channel = h.Channel();
+        await channel.ConnectAsync(CancellationToken.None);
+        await ChannelHarness.Eventually(() => channel.IsConnected, "connection open");
+        h.Fake.SetFlag("crash-on-send", true);
+        await channel.SendAsync(Registered, "Andy: survives a crash", CancellationToken.None);
+        await channel.SendAsync(Registered, "Andy: and keeps its place", CancellationToken.None);
+
+        await ChannelHarness.Eventually(() => h.Fake.Sent().Count == 2, "both delivered by the restarted sidecar");
+        Assert.Equal(2, h.Fake.Starts().Count);
+        Assert.Equal(["Andy: survives a crash", "Andy: and keeps its place"], h.Fake.Sent().Select(s => s.Text));
+        await ChannelHarness.Eventually(() => h.Store.Pending().Count == 0, "outbox emptied");
     }
 
     [NodeFact]

@@ -23,7 +23,7 @@ public sealed class WhatsAppLinker(SidecarOptions options, TextWriter output, IL
         if (options.MissingPieces() is { } missing) return new LinkOutcome(WhatsAppExitCodes.SidecarUnavailable, missing);
 
         var events = Channel.CreateUnbounded<SidecarEvent>();
-        await using var process = SidecarProcess.Start(options, log, e =>
+        await using var process = SidecarProcess.Start(options, log, (_, e) =>
         {
             events.Writer.TryWrite(e);
             return Task.CompletedTask;

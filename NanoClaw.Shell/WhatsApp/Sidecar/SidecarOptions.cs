@@ -38,7 +38,8 @@ public sealed record SidecarOptions(
     public string? MissingPieces()
     {
         var script = Path.Combine(Directory, EntryScript);
-        if (!File.Exists(script)) return $"the WhatsApp sidecar is missing: {script} does not exist";
+        if (!File.Exists(script))
+            return $"the WhatsApp sidecar is missing: {script} does not exist (run from the project root, or set NANOCLAW_SIDECAR_DIR to the sidecar folder)";
         var packageJson = Path.Combine(Directory, "package.json");
         if (File.Exists(packageJson) && !System.IO.Directory.Exists(Path.Combine(Directory, "node_modules")))
             return $"the WhatsApp sidecar's npm packages are not installed ({Path.Combine(Directory, "node_modules")} is missing); install them with: {InstallCommand}";

@@ -6,7 +6,7 @@ using Serilog;
 namespace NanoClaw.Shell.WhatsApp.Sidecar;
 
 /// <summary>
-/// One running sidecar process: events from its stdout are handed to <c>onEvent</c> one at a time in
+/// One running sidecar process: events from its stdout are handed to <c>onEvent</c> (with the process) one at a time in
 /// order; commands are written to its stdin one line at a time. Restarting is the owner's job.
 /// </summary>
 public sealed class SidecarProcess : IAsyncDisposable
@@ -16,7 +16,7 @@ public sealed class SidecarProcess : IAsyncDisposable
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly Task pump;
 
-    private SidecarProcess(Process process, ILogger log, Func<SidecarEvent, Task> onEvent)
+    private SidecarProcess(Process process, ILogger log, Func<SidecarProcess, SidecarEvent, Task> onEvent)
     {
         this.process = process;
         this.log = log;
@@ -30,7 +30,7 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Completes with the exit code once the process has exited and every event line was handled.</summary>
     public Task<int> Exited { get; }
 
-    public static SidecarProcess Start(SidecarOptions options, ILogger log, Func<SidecarEvent, Task> onEvent)
+    public static SidecarProcess Start(SidecarOptions options, ILogger log, Func<SidecarProcess, SidecarEvent, Task> onEvent)
     {
         var info = new ProcessStartInfo(options.NodePath)
         {
@@ -78,7 +78,7 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
-    private async Task ReadEventsAsync(Func<SidecarEvent, Task> onEvent)
+    private async Task ReadEventsAsync(Func<SidecarProcess, SidecarEvent, Task> onEvent)
     {
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
@@ -91,7 +91,7 @@ public sealed class SidecarProcess : IAsyncDisposable
             }
             try
             {
-                await onEvent(parsed.Event);
+                await onEvent(this, parsed.Event);
             }
             catch (Exception e)
             {

@@ -5,6 +5,7 @@
 //                fail-sends   every send is answered ok:false
 //                linked       written by the fake when a link-mode connect "was scanned"
 //                revoked      the next connect is refused as logged out, and the device counts as unlinked
+//                crash-on-send  the next send kills the fake before it answers (the flag is then removed)
 //   control/*.json           one instruction per file, run in name order, then deleted:
 //                {"do":"emit","event":{...}}             write that event line
 //                {"do":"close","reason":"…","loggedOut":b} drop the connection
@@ -75,6 +76,11 @@ function connect(command) {
 
 function send(command) {
   record('attempts.jsonl', { id: command.id, jid: command.jid, text: command.text });
+  if (flag('crash-on-send')) {
+    // Dies holding the message, as a sidecar killed mid-send would; the next run behaves.
+    rmSync(join(dir, 'crash-on-send'));
+    process.exit(3);
+  }
   if (state !== 'open') return emit('send_result', { id: command.id, ok: false, error: 'not connected' });
   if (flag('fail-sends')) return emit('send_result', { id: command.id, ok: false, error: 'simulated failure' });
   record('sent.jsonl', { id: command.id, jid: command.jid, text: command.text });

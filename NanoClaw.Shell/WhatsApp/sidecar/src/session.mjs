@@ -40,12 +40,20 @@ export class Session {
       return;
     }
     this.authDir = authDir;
+    // The previous socket's credential writes (e.g. right after pairing) must land before they are read again.
+    await this.flush();
     const { state, saveCreds } = await useMultiFileAuthState(authDir);
     const linked = Boolean(state.creds.account && state.creds.me?.id);
     this.emit('auth_state', { linked, me: linked ? bareJid(state.creds.me.id) : undefined });
     if (!linked && !link) {
       this.emit('connection', { state: 'close', reason: 'not_linked', loggedOut: true });
       return;
+    }
+    if (!linked && state.creds.me) {
+      // An unfinished pairing-code attempt leaves `me` behind; Baileys would then try to log in
+      // instead of registering a new device.
+      delete state.creds.me;
+      delete state.creds.pairingCode;
     }
 
     let version;
