@@ -8,6 +8,7 @@ using NanoClaw.Core.Pipeline;
 using NanoClaw.Core.Routing;
 using NanoClaw.Shell.Config;
 using NanoClaw.Shell.Containers;
+using NanoClaw.Shell.CredentialProxy;
 using NanoClaw.Shell.Ingest;
 using NanoClaw.Shell.Ipc;
 using NanoClaw.Shell.LocalChat;
@@ -80,6 +81,15 @@ public static class DaemonHost
         var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), ct: stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
+        // Credential proxy (SPEC §7): containers get its URL and placeholders instead of the real credentials.
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt, log, stopping.Token);
+        if (credentialsFor.Case is string proxyError)
+        {
+            await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
+            return ContainerCredentials.ExitProxyUnavailable;
+        }
+        await using var containerCredentials = (ContainerCredentials)credentialsFor.Case!;
+
         var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock);
 
         var outbound = new OutboundRouter(channels, log);
@@ -87,7 +97,7 @@ public static class DaemonHost
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
-            () => ContainerSecrets.Direct(context.Credentials), TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
+            containerCredentials.ForContainer, TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
         {
             AssistantName = options.Assistant.Name,
         };
