@@ -13,6 +13,7 @@ using NanoClaw.Shell.Ingest;
 using NanoClaw.Shell.Ipc;
 using NanoClaw.Shell.LocalChat;
 using NanoClaw.Shell.Scheduling;
+using NanoClaw.Shell.Security;
 using NanoClaw.Shell.Store;
 using NanoClaw.Shell.WhatsApp;
 using NanoClaw.Shell.WhatsApp.Outbox;
@@ -103,15 +104,21 @@ public static class DaemonHost
         };
         void GroupsChanged() => loop.Post(new PipelineEvent.GroupsChanged(GroupsByJid(store)));
 
-        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone), options.Container.MaxConcurrent,
+        // Sender allowlist (SPEC §5): drop mode at ingest, trigger mode in the router; re-read when the file changes.
+        using var allowlist = new SenderAllowlistWatcher(SenderAllowlistLoader.DefaultPath, log, clock);
+        allowlist.Changed += policy => loop.Post(new PipelineEvent.AllowlistChanged(policy));
+        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone, allowlist.Current), options.Container.MaxConcurrent,
             store.RouterState.LastAgentTimestamps());
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         GroupsChanged();
 
         // Inbound: stored first, then fed to the pipeline.
-        using var ingest = new InboundIngest(new StoreIngest(store, clock), log);
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current);
         var attachments = channels.Select(ingest.Attach).ToList();
         using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
+        var trigger = new TriggerMatcher(options.Assistant.Name);
+        using var denials = ingest.Stored.Where(m => !allowlist.Current.MayTrigger(m))
+            .Subscribe(m => store.Groups.Get(m.ChatJid).IfSome(g => AllowlistDenials.CheckTrigger(log, allowlist.Current, trigger, g, m)));
 
         // Startup recovery: anything after an agent cursor is handed to the pipeline again.
         foreach (var group in store.Groups.All())
