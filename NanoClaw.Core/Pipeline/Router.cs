@@ -36,6 +36,7 @@ public static class Router
         PipelineEvent.TaskDue t => OnTaskDue(state, t.Task),
         PipelineEvent.RetryTimerFired r => ToQueue(state, new QueueEvent.RetryDue(r.Group, r.Attempt), None_),
         PipelineEvent.Shutdown => ToQueue(state, new QueueEvent.Shutdown(), None_),
+        PipelineEvent.AllowlistChanged a => (state.WithAllowlist(a.Allowlist), None_),
         _ => (state, None_),
     };
 
