@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(GroupsCommand.Build());
         root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
         root.Subcommands.Add(AuthCommand.Build());
+        root.Subcommands.Add(TasksCommand.Build());
         return root;
     }
 
