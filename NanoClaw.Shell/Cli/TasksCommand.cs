@@ -39,8 +39,8 @@ public static class TasksCommand
         command.SetAction(parse => ShellContext.Run(parse, "tasks list", logToFile: false, context =>
         {
             var folder = parse.GetValue(group);
-            if (folder is not null && GroupFolder.Validate(folder).Case is string reason)
-                return Fail("tasks list", reason);
+            if (folder is not null && GroupFolder.Validate(folder) is { IsLeft: true } invalid)
+                return Fail("tasks list", invalid.Match(_ => "", reason => reason));
             if (ExistingStore.Open(context, "tasks list") is not { } store) return CliExit.MissingStore;
             Console.Out.Write(Format(folder is null ? store.Tasks.ListAll() : store.Tasks.ListByGroup(folder)));
             return CliExit.Ok;
@@ -107,7 +107,7 @@ public static class TasksCommand
     /// <summary>The authorised effect, or the exit code after printing why not.</summary>
     private static Either<int, Decided> Decide(ShellContext context, string command, string? asGroup, string taskId, Func<string, IpcRequest> request)
     {
-        if (asGroup is not null && GroupFolder.Validate(asGroup).Case is string invalid) return Fail(command, invalid);
+        if (asGroup is not null && GroupFolder.Validate(asGroup) is { IsLeft: true } invalid) return Fail(command, invalid.Match(_ => "", reason => reason));
         if (ExistingStore.Open(context, command) is not { } store) return CliExit.MissingStore;
         var groups = store.Groups.All();
         var tasks = store.Tasks.ListAll();
