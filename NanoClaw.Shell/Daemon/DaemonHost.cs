@@ -150,6 +150,8 @@ public static class DaemonHost
         timer = new DueTaskTimer(clock, () => store.Tasks.Active().ToList(), task => loop.Post(new PipelineEvent.TaskDue(task)),
             TimeSpan.FromMilliseconds(options.Timing.SchedulerPollIntervalMs), log);
         timer.Rearm();
+        // `nanoclaw groups …` / `tasks …` changed the store from outside: reload groups and re-arm the task timer.
+        using var commandChanges = Setup.StoreChangeSignal.Watch(options.Paths.DataDir, () => { GroupsChanged(); TasksChanged(); }, log);
 
         foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",

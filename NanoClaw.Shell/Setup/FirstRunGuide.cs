@@ -1,0 +1,52 @@
+using NanoClaw.Shell.Config;
+using NanoClaw.Shell.Containers;
+using NanoClaw.Shell.Doctor;
+using NanoClaw.Shell.Store;
+using static LanguageExt.Prelude;
+
+namespace NanoClaw.Shell.Setup;
+
+/// <summary>
+/// The first start of the daemon in a directory (no store yet): runs the doctor's first-run checks and, when
+/// something is missing, explains it in the order to fix it, one command each, instead of failing on the first gap.
+/// </summary>
+public static class FirstRunGuide
+{
+    /// <summary>True when the daemon may start; false after printing the guide.</summary>
+    public static async Task<bool> CheckAsync(ShellContext context, TextWriter output, CancellationToken ct)
+    {
+        if (File.Exists(Path.Combine(context.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName))) return true;
+        using var session = new DoctorSession(Right(context), context.ProjectRoot, Environment.GetEnvironmentVariables(),
+            ContainerRunnerOptions.DefaultAllowlistPath, TextWriter.Null, ownsContext: false);
+        var missing = (await DoctorChecks.RunAsync(session, [.. DoctorChecks.FirstRun], ct))
+            .Where(r => r.Status == CheckStatus.Fail).ToList();
+        if (missing.Count == 0) return true;
+        await output.WriteAsync(Format(context.ProjectRoot, missing));
+        return false;
+    }
+
+    /// <summary>The numbered list of what is missing, each with its fix.</summary>
+    public static string Format(string projectRoot, IReadOnlyList<CheckResult> missing)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"NanoClaw is not set up yet in {projectRoot}. Still to do, in this order:");
+        for (var i = 0; i < missing.Count; i++)
+        {
+            text.AppendLine($"  {i + 1}. {Title(missing[i].Name)}: {missing[i].Detail}");
+            text.AppendLine($"     fix: {missing[i].Fix}");
+        }
+        text.AppendLine("Then start it again with: nanoclaw run   (nanoclaw doctor checks everything)");
+        return text.ToString();
+    }
+
+    private static string Title(string check) => check switch
+    {
+        DoctorChecks.Credentials => "Credentials",
+        DoctorChecks.Runtime => "Container runtime",
+        DoctorChecks.Image => "Agent image",
+        DoctorChecks.Sidecar => "WhatsApp sidecar",
+        DoctorChecks.WhatsApp => "WhatsApp link",
+        DoctorChecks.MainGroup => "Main group",
+        _ => check,
+    };
+}
