@@ -42,7 +42,8 @@ public sealed class DaemonHarness : IAsyncDisposable
             timezone: UTC
             {extraConfig ?? ""}
             """.Replace("\r", ""));
-        if (credentials is not null) File.WriteAllText(Path.Combine(Root, "credentials.yml"), credentials);
+        // A placeholder key by default: the fake runtime never calls the API, and the first-run guide wants credentials.
+        File.WriteAllText(Path.Combine(Root, "credentials.yml"), credentials ?? "anthropic_api_key: sk-ant-test-placeholder\n");
         Env = new Dictionary<string, string>
         {
             ["HOME"] = Home,
