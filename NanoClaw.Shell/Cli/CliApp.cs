@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(AuthCommand.Build());
         root.Subcommands.Add(TasksCommand.Build());
         root.Subcommands.Add(DoctorCommand.Build());
+        root.Subcommands.Add(ServiceCommand.Build());
         return root;
     }
 

@@ -27,6 +27,14 @@ public static class DoctorCommand
                 ContainerRunnerOptions.DefaultAllowlistPath, Console.Error);
             var results = await DoctorChecks.RunAsync(session, parse.GetValue(check) ?? [], token);
             await Console.Out.WriteAsync(DoctorReport.Format(results, DoctorReport.ConsoleShowsUnicode()));
+            if (ImageBuildOffer.Applies(results, session.ProjectRoot) && await ImageBuildOffer.AskAndBuildAsync(session, token))
+            {
+                // Built: look again, with a fresh session (the old one remembers the runtime's earlier answers).
+                using var again = DoctorSession.Load(path, mustExist, Environment.GetEnvironmentVariables(), ContainerRunnerOptions.DefaultAllowlistPath, Console.Error);
+                var image = await DoctorChecks.RunAsync(again, [DoctorChecks.Image], token);
+                await Console.Out.WriteAsync(DoctorReport.Format(image, DoctorReport.ConsoleShowsUnicode()));
+                results = [.. results.Where(r => r.Name != DoctorChecks.Image), .. image];
+            }
             return results.Any(r => r.Status == CheckStatus.Fail) ? CliExit.Error : CliExit.Ok;
         });
         return command;

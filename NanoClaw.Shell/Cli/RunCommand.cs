@@ -12,7 +12,7 @@ public static class RunCommand
     {
         var noSetupCheck = new Option<bool>("--no-setup-check") { Description = "Start even when the first-run checks find something missing" };
         var command = new Command("run", "Run the assistant daemon (the default when no command is given). " +
-                                         "On the first start in a directory it lists anything still to set up and exits 7");
+                                         "It first checks the set-up (credentials, WhatsApp, main group; on the first start also the runtime and image) and, when something is missing, lists it with the fixes and exits 7");
         command.Options.Add(noSetupCheck);
         command.SetAction((parse, token) =>
             ShellContext.RunAsync(parse, "run", logToFile: true, async context =>

@@ -61,7 +61,15 @@ public static class DaemonHost
                 await Console.Error.WriteLineAsync($"nanoclaw: {missing}\n  install it with: {SidecarOptions.InstallCommand}\n  or run without WhatsApp: channels.whatsapp: false in config.yml");
                 return WhatsAppExitCodes.SidecarUnavailable;
             }
-            whatsapp = new WhatsAppChannel(sidecar, options.Assistant, new StoreOutbox(store, clock), new StoreGroupSyncState(store), clock, log);
+            whatsapp = new WhatsAppChannel(sidecar, options.Assistant, new StoreOutbox(store, clock), new StoreGroupSyncState(store), clock, log)
+            {
+                // No main group yet: the account's own chat becomes main; the store signal makes the pipeline reload groups.
+                OwnPhoneJid = own =>
+                {
+                    if (Setup.OwnChatAsMain.Register(store, own, options.Paths.GroupsDir, options.Assistant.Name, zone, clock.GetUtcNow(), log).IsSome)
+                        Setup.StoreChangeSignal.Touch(options.Paths.DataDir);
+                },
+            };
             channels.Add(whatsapp);
         }
 

@@ -186,18 +186,18 @@ public static class DoctorChecks
                            "nanoclaw groups register --main --jid JID --name Main --folder main";
         var path = Path.Combine(c.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName);
         var localMain = !c.Options.Channels.WhatsApp && c.Options.Channels.LocalChat;
-        if (!File.Exists(path))
-            return localMain
-                ? CheckResult.Pass(MainGroup, "none yet: the daemon registers the local chat local:main as main on its first run")
-                : CheckResult.Fail(MainGroup, "no main group (there is no store yet)", fix);
+        var ownChat = c.Options.Channels.WhatsApp && File.Exists(Path.Combine(c.Options.Paths.StoreDir, "auth", "creds.json"));
+        CheckResult NoneYet(string why) =>
+            localMain ? CheckResult.Pass(MainGroup, "none yet: the daemon registers the local chat local:main as main when it starts")
+            : ownChat ? CheckResult.Pass(MainGroup, "none yet: your own WhatsApp chat becomes main when the daemon connects")
+            : CheckResult.Fail(MainGroup, why, fix);
+        if (!File.Exists(path)) return NoneYet("no main group (there is no store yet)");
         try
         {
             var main = c.OpenStore().Groups.All().Find(g => g.IsMain);
             return main.Match(
                 g => CheckResult.Pass(MainGroup, $"{g.Name} ({g.Jid}, folder {g.Folder})"),
-                () => localMain
-                    ? CheckResult.Pass(MainGroup, "none yet: the daemon registers the local chat local:main as main when it starts")
-                    : CheckResult.Fail(MainGroup, "no main group is registered", fix));
+                () => NoneYet("no main group is registered"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -7,18 +7,25 @@ using static LanguageExt.Prelude;
 namespace NanoClaw.Shell.Setup;
 
 /// <summary>
-/// The first start of the daemon in a directory (no store yet): runs the doctor's first-run checks and, when
-/// something is missing, explains it in the order to fix it, one command each, instead of failing on the first gap.
+/// Before the daemon starts: runs the doctor's set-up checks and, when something is missing, explains it in the order
+/// to fix it, one command each, instead of failing on the first gap. Every start checks what only a person can fix
+/// (credentials, WhatsApp sidecar and link, main group); the first start (no store yet) also checks the container
+/// runtime and the agent image. Later starts leave those to the daemon, which waits for a runtime that comes up late
+/// at boot instead of exiting.
 /// </summary>
 public static class FirstRunGuide
 {
+    /// <summary>The checks for this start, in the order to fix them.</summary>
+    public static IReadOnlyList<string> ChecksFor(bool firstStart) =>
+        firstStart ? DoctorChecks.FirstRun : DoctorChecks.FirstRun.Where(c => c is not (DoctorChecks.Runtime or DoctorChecks.Image)).ToList();
+
     /// <summary>True when the daemon may start; false after printing the guide.</summary>
     public static async Task<bool> CheckAsync(ShellContext context, TextWriter output, CancellationToken ct)
     {
-        if (File.Exists(Path.Combine(context.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName))) return true;
+        var firstStart = !File.Exists(Path.Combine(context.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName));
         using var session = new DoctorSession(Right(context), context.ProjectRoot, Environment.GetEnvironmentVariables(),
             ContainerRunnerOptions.DefaultAllowlistPath, TextWriter.Null, ownsContext: false);
-        var missing = (await DoctorChecks.RunAsync(session, [.. DoctorChecks.FirstRun], ct))
+        var missing = (await DoctorChecks.RunAsync(session, [.. ChecksFor(firstStart)], ct))
             .Where(r => r.Status == CheckStatus.Fail).ToList();
         // A runtime that is installed but not up yet is waited for at boot (SPEC §7), and the image can only be
         // looked for once it answers: neither stops the daemon here.

@@ -39,5 +39,33 @@ public sealed class FirstRunTests : IDisposable
         Assert.DoesNotContain("2.", result.StdErr);
     }
 
+    [Fact]
+    public void Later_starts_still_stop_for_what_only_a_person_can_fix_but_leave_the_runtime_to_the_daemon()
+    {
+        project.WithConfig("channels:\n  whatsapp: false\n");
+        project.UseMissingRuntime();
+        project.Store(); // an earlier start created the store
+
+        var result = project.Run("run");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("1. Credentials:", result.StdErr);
+        Assert.DoesNotContain("Container runtime", result.StdErr);
+        Assert.DoesNotContain("2.", result.StdErr);
+    }
+
+    [Fact]
+    public void No_setup_check_skips_the_guide()
+    {
+        project.WithConfig("channels:\n  whatsapp: false\n  local_chat: false\n");
+        project.UseMissingRuntime();
+
+        var result = project.Run("run", "--no-setup-check");
+
+        // The daemon itself then finds no runtime (its own exit code), instead of the guide's 7.
+        Assert.Equal(6, result.ExitCode);
+        Assert.DoesNotContain("not set up yet", result.StdErr);
+    }
+
     public void Dispose() => project.Dispose();
 }
