@@ -17,6 +17,9 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
     public List<double> IpcToDelivered { get; } = [];
     public List<double> TaskDueToLaunch { get; } = [];
 
+    /// <summary>Every counted sample (path, from, to, container), for <c>--csv</c> and for breaking a path down offline.</summary>
+    public List<(string Path, double FromMs, double ToMs, string Container)> Raw { get; } = [];
+
     /// <summary>
     /// Per cycle: a message to <c>main</c> with no container running (inbound → launch), then, once the agent is idle,
     /// a follow-up (→ input file written), then the harness closes the container the way the idle closer would.
@@ -41,7 +44,7 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
             var sent = await chat.SendAsync(Main, $"latency sample {i}: hello");
             var start = await daemon.Runtime.Events.WaitAsync(e => e.Kind == "start" && e.Name.StartsWith("nanoclaw-main-", StringComparison.Ordinal),
                 runtimeMark, Patience, "a main container to start");
-            if (counted) InboundToLaunch.Add(start.AtMs - sent);
+            if (counted) Record(InboundToLaunch, "inbound_to_launch", sent, start.AtMs, start.Name);
             await WaitIdleAsync(start.Name, 1, chatMark);
 
             runtimeMark = daemon.Runtime.Events.Count;
@@ -52,8 +55,8 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
             var seen = await daemon.Runtime.Events.WaitAsync(e => e.Kind == "input" && e.Name == start.Name, runtimeMark, Patience, "the agent to read the input");
             if (counted)
             {
-                FollowUpToInputFile.Add(written.AtMs - followUp);
-                FollowUpToInputSeenByAgent.Add(seen.AtMs - followUp);
+                Record(FollowUpToInputFile, "followup_to_input_file", followUp, written.AtMs, start.Name);
+                Record(FollowUpToInputSeenByAgent, "followup_to_agent_read", followUp, seen.AtMs, start.Name);
             }
             await WaitIdleAsync(start.Name, 2, chatMark);
 
@@ -74,7 +77,7 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
             var written = DaemonUnderTest.WriteAtomically(Path.Combine(dir, $"latency-{i}.json"), json);
             var delivered = await chat.Frames.WaitAsync(f => f.Frame.Type == "reply" && f.Frame.Text?.Contains(token, StringComparison.Ordinal) == true,
                 mark, Patience, "the IPC message in the chat");
-            if (i >= warmup) IpcToDelivered.Add(delivered.AtMs - written);
+            if (i >= warmup) Record(IpcToDelivered, "ipc_to_delivered", written, delivered.AtMs, "");
             Progress("ipc", i, warmup, samples);
         }
     }
@@ -104,7 +107,7 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
             DaemonUnderTest.WriteAtomically(Path.Combine(dir, $"latency-task-{i}.json"), json);
             var start = await daemon.Runtime.Events.WaitAsync(e => e.Kind == "start" && e.Name.StartsWith("nanoclaw-tasks-", StringComparison.Ordinal),
                 runtimeMark, Patience, $"task {i}'s container to start");
-            if (i >= warmup) TaskDueToLaunch.Add(start.AtMs - Clock.ToMs(due));
+            if (i >= warmup) Record(TaskDueToLaunch, "task_due_to_launch", Clock.ToMs(due), start.AtMs, start.Name);
             await daemon.Runtime.Events.WaitAsync(e => e.Kind == "idle" && e.Name == start.Name, runtimeMark, Patience, "the task's first turn");
             await CloseAsync("tasks", start.Name, runtimeMark, logMark);
             Progress("tasks", i, warmup, samples);
@@ -130,6 +133,12 @@ internal sealed class Measurements(DaemonUnderTest daemon, ChatSession chat, Tex
         await daemon.Runtime.Events.WaitAsync(e => e.Kind == "exit" && e.Name == container, runtimeMark, Patience, $"{container} to exit");
         await daemon.WaitForEndedAsync(container, logMark);
         await Task.Delay(5); // the exit event is posted right after that log line
+    }
+
+    private void Record(List<double> samples, string path, double from, double to, string container)
+    {
+        samples.Add(to - from);
+        Raw.Add((path, from, to, container));
     }
 
     private void Progress(string what, int i, int warmup, int samples)

@@ -7,7 +7,7 @@ using NanoClaw.Latency;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: NanoClaw.Latency --daemon <nanoclaw.dll> --fake-runtime <fake-runtime> [--samples 200] [--warmup 10] [--idle-seconds 60] [--task-lead-ms 500] [--keep]");
+    Console.Error.WriteLine("usage: NanoClaw.Latency --daemon <nanoclaw.dll> --fake-runtime <fake-runtime> [--samples 200] [--warmup 10] [--idle-seconds 60] [--task-lead-ms 500] [--csv raw.csv] [--keep]");
     return 2;
 }
 
@@ -26,6 +26,10 @@ try
     await m.IpcPathAsync(options.Samples, options.Warmup);
     Console.WriteLine("Measuring task due → launch");
     await m.TaskPathAsync(options.Samples, options.Warmup, TimeSpan.FromMilliseconds(options.TaskLeadMs));
+
+    if (options.Csv is { } csv)
+        await File.WriteAllLinesAsync(csv, m.Raw.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Path},{r.FromMs:0.000},{r.ToMs:0.000},{r.ToMs - r.FromMs:0.000},{r.Container}"))
+            .Prepend("path,from_ms,to_ms,latency_ms,container"));
 
     Console.WriteLine($"Sampling the idle daemon for {options.IdleSeconds} s (after a 5 s settle)");
     await Task.Delay(TimeSpan.FromSeconds(5));
@@ -84,7 +88,7 @@ static void TryDelete(string dir)
     try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 }
 
-internal sealed record Options(string Daemon, string FakeRuntime, int Samples, int Warmup, int IdleSeconds, int TaskLeadMs, bool Keep)
+internal sealed record Options(string Daemon, string FakeRuntime, int Samples, int Warmup, int IdleSeconds, int TaskLeadMs, bool Keep, string? Csv)
 {
     public static Options? Parse(string[] args)
     {
@@ -99,6 +103,6 @@ internal sealed record Options(string Daemon, string FakeRuntime, int Samples, i
         if (!map.TryGetValue("daemon", out var daemon) || !map.TryGetValue("fake-runtime", out var fake)) return null;
         int Int(string key, int fallback) => map.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Options(Path.GetFullPath(daemon), Path.GetFullPath(fake), Int("samples", 200), Int("warmup", 10), Int("idle-seconds", 60),
-            Int("task-lead-ms", 500), keep);
+            Int("task-lead-ms", 500), keep, map.TryGetValue("csv", out var csv) ? Path.GetFullPath(csv) : null);
     }
 }
