@@ -10,6 +10,7 @@ public sealed class ChatSession : IAsyncDisposable
 {
     private readonly LocalChatClient client;
     private readonly List<LocalChatFrame> frames = [];
+    private readonly List<DateTimeOffset> arrivals = [];
     private readonly SemaphoreSlim arrived = new(0);
     private readonly CancellationTokenSource stop = new();
     private readonly Task reader;
@@ -36,6 +37,16 @@ public sealed class ChatSession : IAsyncDisposable
 
     /// <summary>The texts of the assistant's replies so far, in order.</summary>
     public IReadOnlyList<string> Replies => Frames.Where(f => f.Type == "reply").Select(f => f.Text ?? "").ToList();
+
+    /// <summary>When the first reply containing <paramref name="text"/> arrived (null if none has).</summary>
+    public DateTimeOffset? ArrivalOf(string text)
+    {
+        lock (frames)
+        {
+            var i = frames.FindIndex(f => f.Type == "reply" && (f.Text ?? "").Contains(text, StringComparison.Ordinal));
+            return i < 0 ? null : arrivals[i];
+        }
+    }
 
     /// <summary>Sends a message as the user and waits until the daemon has accepted (stored) it.</summary>
     public async Task SayAsync(string text)
@@ -83,7 +94,11 @@ public sealed class ChatSession : IAsyncDisposable
         {
             while (await client.ReadAsync(stop.Token) is { } frame)
             {
-                lock (frames) frames.Add(frame);
+                lock (frames)
+                {
+                    frames.Add(frame);
+                    arrivals.Add(DateTimeOffset.UtcNow);
+                }
                 arrived.Release();
             }
         }
