@@ -15,6 +15,12 @@ public enum CheckStatus
 /// <param name="Fix">The one command or step that fixes a failure.</param>
 public sealed record CheckResult(string Name, CheckStatus Status, string Detail, string? Fix = null)
 {
+    /// <summary>
+    /// A failure the daemon itself waits out (a runtime that is installed but not up yet, as at boot), so the
+    /// first-run guide does not stop the daemon for it; <c>doctor</c> still reports it.
+    /// </summary>
+    public bool DaemonWaits { get; init; }
+
     public static CheckResult Pass(string name, string detail) => new(name, CheckStatus.Pass, detail);
     public static CheckResult Fail(string name, string detail, string fix) => new(name, CheckStatus.Fail, detail, fix);
     public static CheckResult Skip(string name, string detail) => new(name, CheckStatus.Skip, detail);

@@ -102,7 +102,8 @@ public static class DoctorChecks
         if (info.Ok) return CheckResult.Pass(Runtime, $"{rt.Executable} answers ({rt.Cli.ToString().ToLowerInvariant()})");
         if (info.ExitCode == -1 && info.StandardError.StartsWith("cannot start", StringComparison.Ordinal))
             return CheckResult.Fail(Runtime, $"{rt.Executable} is not installed", InstallRuntimeFix());
-        return CheckResult.Fail(Runtime, $"{rt.Executable} is installed but does not answer ({info.Reason})", StartRuntimeFix(rt.Cli));
+        return CheckResult.Fail(Runtime, $"{rt.Executable} is installed but does not answer ({info.Reason})", StartRuntimeFix(rt.Cli))
+            with { DaemonWaits = true };
     }
 
     private static string Tried(ContainerRuntimeKind kind) =>

@@ -36,6 +36,23 @@ public sealed class GroupDirectoriesTests : IDisposable
     }
 
     [Fact]
+    public void Snapshots_written_again_replace_the_previous_ones_and_leave_no_temporary_file()
+    {
+        var dirs = Dirs();
+        var task = new NanoClaw.Core.Domain.ScheduledTask("t1", "fam", "fam@g.us", "report", NanoClaw.Core.Domain.ScheduleType.Interval, "60000",
+            NanoClaw.Core.Domain.ContextMode.Group, LanguageExt.Prelude.None, LanguageExt.Prelude.Some("2026-01-31T15:00:00.000Z"),
+            LanguageExt.Prelude.None, LanguageExt.Prelude.None, NanoClaw.Core.Domain.TaskStatus.Active, "2026-01-01T00:00:00.000Z");
+        var ipc = Path.Combine(project.Data, "ipc", "fam");
+        dirs.WriteSnapshots("fam", false, LanguageExt.Prelude.Seq1(task), LanguageExt.Seq<NanoClaw.Core.Containers.AvailableGroup>.Empty);
+        Assert.Equal("t1", JsonDocument.Parse(File.ReadAllText(Path.Combine(ipc, "current_tasks.json"))).RootElement[0].GetProperty("id").GetString());
+
+        dirs.WriteSnapshots("fam", false, LanguageExt.Seq<NanoClaw.Core.Domain.ScheduledTask>.Empty, LanguageExt.Seq<NanoClaw.Core.Containers.AvailableGroup>.Empty);
+        Assert.Equal(0, JsonDocument.Parse(File.ReadAllText(Path.Combine(ipc, "current_tasks.json"))).RootElement.GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(ipc, "available_groups.json")));
+        Assert.Empty(Directory.GetFiles(ipc, "*.tmp"));
+    }
+
+    [Fact]
     public void Input_files_and_the_close_sentinel_are_written_whole()
     {
         var dirs = Dirs();
