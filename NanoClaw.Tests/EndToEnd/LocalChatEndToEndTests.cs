@@ -203,7 +203,8 @@ public sealed class LocalChatEndToEndTests : IClassFixture<LocalChatDaemonFixtur
         Assert.Equal(request, File.ReadAllText(moved));
         var reason = File.ReadAllText(moved + ".reason.txt");
         Assert.Contains("local:main", reason);
-        await Daemon.WaitForLineAsync(l => l.Contains("nosy/messages/sneaky.json refused", StringComparison.Ordinal), Soon);
+        var logged = await Daemon.WaitForLineAsync(l => l.Contains("IPC file nosy/", StringComparison.Ordinal) && l.Contains("sneaky.json refused", StringComparison.Ordinal), Soon);
+        Assert.Contains(reason.Trim(), logged);
         await chat.WaitForReplyContainingAsync("I tried.", Turn);
         await Daemon.WaitForContainerEndAsync(await SingleContainerOfAsync("nosy"), ContainerEnd);
         Assert.Equal(sentToMainBefore, SendsTo("local:main"));
