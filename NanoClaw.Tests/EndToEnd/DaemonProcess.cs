@@ -54,6 +54,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(NanoclawDll());
         info.ArgumentList.Add("run");
+        // The installation is prepared by the test (a fake sidecar stands in for WhatsApp): skip the start checks.
+        info.ArgumentList.Add("--no-setup-check");
         // The test runner's own settings must not leak into the daemon: it reads only its installation.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("NANOCLAW_", StringComparison.Ordinal)
                      || k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k is "CLAUDE_CODE_OAUTH_TOKEN" or "CLAUDECODE").ToList())
