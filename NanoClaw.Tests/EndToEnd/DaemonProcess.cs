@@ -42,7 +42,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         Lines.Select(l => StartedLine().Match(l)).Where(m => m.Success).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
 
     /// <summary>Starts the daemon in <paramref name="projectDir"/> (where its config.yml is) and waits until it is running.</summary>
-    public static async Task<DaemonProcess> StartAsync(string projectDir, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="skipSetupCheck">Passes <c>--no-setup-check</c>: the fake sidecar is neither where nor linked as the first-run guide expects.</param>
+    public static async Task<DaemonProcess> StartAsync(string projectDir, IReadOnlyDictionary<string, string>? environment = null, bool skipSetupCheck = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,8 +55,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(NanoclawDll());
         info.ArgumentList.Add("run");
-        // The installation is prepared by the test (a fake sidecar stands in for WhatsApp): skip the start checks.
-        info.ArgumentList.Add("--no-setup-check");
+        if (skipSetupCheck) info.ArgumentList.Add("--no-setup-check");
         // The test runner's own settings must not leak into the daemon: it reads only its installation.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("NANOCLAW_", StringComparison.Ordinal)
                      || k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k is "CLAUDE_CODE_OAUTH_TOKEN" or "CLAUDECODE").ToList())

@@ -65,6 +65,23 @@ public sealed class Installation : IDisposable
         OpenStore().Groups.Upsert(new RegisteredGroup(jid, folder, folder, "@Andy", IsoTimestamp.From(DateTimeOffset.UtcNow), None,
             requiresTrigger, isMain)).IfLeft(error => Assert.Fail(error));
 
+    /// <summary>Files under the installation (store, data, groups, logs) that contain <paramref name="secret"/>; credentials.yml excepted.</summary>
+    public IReadOnlyList<string> FilesContaining(string secret) =>
+        Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "credentials.yml" && !f.EndsWith(".sock", StringComparison.Ordinal))
+            .Where(f =>
+            {
+                try
+                {
+                    return File.ReadAllText(f).Contains(secret, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false; // a socket or a file removed meanwhile
+                }
+            })
+            .ToList();
+
     /// <summary>Files the daemon moved to data/ipc/errors (refused or broken IPC requests).</summary>
     public IReadOnlyList<string> ErrorFiles() =>
         Directory.Exists(ErrorsDir) ? Directory.GetFiles(ErrorsDir).Order(StringComparer.Ordinal).ToList() : [];

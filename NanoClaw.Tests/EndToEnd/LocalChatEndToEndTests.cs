@@ -212,6 +212,28 @@ public sealed class LocalChatEndToEndTests : IClassFixture<LocalChatDaemonFixtur
         Assert.Equal(["Andy: I tried."], chat.Replies);
     }
 
+    [ClaudeImageFact]
+    public async Task Nanoclaw_chat_sends_a_one_shot_message_and_prints_the_reply()
+    {
+        Api.Script(ScriptedReply.Text("Printed by the CLI."));
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = fixture.Installation.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { DaemonProcess.NanoclawDll(), "chat", "--group", "cli", "--timeout", "180", "@Andy are you there?" }) info.ArgumentList.Add(a);
+
+        using var chat = System.Diagnostics.Process.Start(info)!;
+        var stdout = chat.StandardOutput.ReadToEndAsync();
+        var stderr = chat.StandardError.ReadToEndAsync();
+        await chat.WaitForExitAsync().WaitAsync(Turn + TimeSpan.FromSeconds(30));
+
+        Assert.True(chat.ExitCode == 0, $"exit {chat.ExitCode}: {await stderr}");
+        Assert.Equal("Andy: Printed by the CLI.", (await stdout).Trim());
+        Assert.Single(ApiRequests.TurnsMentioning(Api, "are you there?"));
+    }
+
     private int SendsTo(string jid) => Daemon.Lines.Count(l => l.Contains($" chars to {jid} via ", StringComparison.Ordinal));
 
     private async Task<string> SingleContainerOfAsync(string folder)

@@ -28,6 +28,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(new AgentImageFixture().Problem is null, new AgentImageFixture().Problem);
+        Assert.True(Requirements.HasNode, "node is needed for the fake WhatsApp sidecar");
         api = await FakeAnthropicApi.StartAsync();
         installation = new Installation(api, whatsApp: true);
         installation.Register(Family, "family");
@@ -56,6 +57,11 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         Assert.Equal(["Andy: Hi family."], SentTo(Family));
         Assert.Contains(sidecar.Typing(), t => t.Contains(Family, StringComparison.Ordinal) && t.Contains("true", StringComparison.Ordinal));
         Assert.Contains(">@Andy say hi to everyone</message>", ApiRequests.UserText(Assert.Single(ApiRequests.TurnsMentioning(api, "say hi to everyone"))));
+
+        // SIGTERM: a clean stop, and the API key never reached the store, data/, groups/ or the logs.
+        Assert.Equal(0, await daemon.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(daemon.Lines, l => l.Contains("NanoClaw stopped", StringComparison.Ordinal));
+        Assert.Empty(installation.FilesContaining(api.ApiKey));
     }
 
     [ClaudeImageFact]
@@ -86,6 +92,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         // The run after the restart was given the same batch (its turn is the last one the fake answered).
         Assert.Contains(">@Andy please think hard about dinner</message>", ApiRequests.UserText(api.ConversationTurns[^1]));
         Assert.True(first.Lines.All(l => !l.Contains("Sent ", StringComparison.Ordinal)), "the killed daemon sent something");
+        Assert.Empty(installation.FilesContaining(api.ApiKey));
     }
 
     private async Task<DaemonProcess> StartDaemonAsync()
@@ -96,7 +103,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
             ["NANOCLAW_SIDECAR_DIR"] = FakeSidecar.FixtureDir,
             ["NANOCLAW_SIDECAR_SCRIPT"] = "main.mjs",
             ["NANOCLAW_FAKE_DIR"] = sidecar.Dir,
-        });
+        }, skipSetupCheck: true);
         daemons.Add(daemon);
         await Eventually.TrueAsync(() => sidecar.Connects().Count > connectsBefore, TimeSpan.FromSeconds(30), () => "the daemon did not connect the sidecar:\n" + daemon.Tail());
         return daemon;
