@@ -35,6 +35,10 @@ public abstract record PipelineEvent
     /// <param name="Attempt">The attempt number from the decision.</param>
     public sealed record RetryTimerFired(string Group, int Attempt) : PipelineEvent;
 
+    /// <summary>The sender allowlist was (re)loaded: later triggers are judged by it.</summary>
+    /// <param name="Allowlist">The policy now in force.</param>
+    public sealed record AllowlistChanged(Security.SenderAllowlist Allowlist) : PipelineEvent;
+
     /// <summary>The daemon is stopping: nothing new starts.</summary>
     public sealed record Shutdown : PipelineEvent;
 }

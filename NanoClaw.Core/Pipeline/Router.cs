@@ -36,6 +36,7 @@ public static class Router
         PipelineEvent.TaskDue t => OnTaskDue(state, t.Task),
         PipelineEvent.RetryTimerFired r => ToQueue(state, new QueueEvent.RetryDue(r.Group, r.Attempt), None_),
         PipelineEvent.Shutdown => ToQueue(state, new QueueEvent.Shutdown(), None_),
+        PipelineEvent.AllowlistChanged a => (state.WithAllowlist(a.Allowlist), None_),
         _ => (state, None_),
     };
 
@@ -98,6 +99,9 @@ public static class Router
         if (state.Runs.Find(groupJid).Case is not ActiveRun run)
             return ToQueue(state, new QueueEvent.ContainerExited(groupJid, exitedCleanly ? RunOutcome.Success : RunOutcome.Failure), None_);
 
+        // A container that answered earlier turns and then quit cleanly while a batch was being piped in never saw
+        // that batch: roll back to before it and run it again at once (committing here would lose it).
+        var rerun = exitedCleanly && run.Error.IsNone && run.Task.IsNone && run.RollbackCursor.IsSome && run.FirstResult.IsSome;
         var success = exitedCleanly && run.Error.IsNone;
         var decisions = None_;
         if (run.Task.Case is ScheduledTask task)
@@ -107,7 +111,7 @@ public static class Router
         }
         else
         {
-            if (success) (state, decisions) = Commit(state, groupJid, run, decisions);
+            if (success && !rerun) (state, decisions) = Commit(state, groupJid, run, decisions);
             else state = run.RollbackCursor.Case is string previous
                 // Nothing was sent for the unanswered input: hand it to the retry again.
                 ? WithCursor(state, groupJid, CursorRules.AfterAgentRun(previous, state.CursorOf(groupJid), succeeded: false, outputSent: false))
@@ -115,7 +119,8 @@ public static class Router
             decisions = decisions.Add(new Decision.SetTyping(groupJid, false));
         }
         var next = Prune(state with { Runs = state.Runs.Remove(groupJid) }, groupJid);
-        return ToQueue(next, new QueueEvent.ContainerExited(groupJid, success ? RunOutcome.Success : RunOutcome.Failure), decisions);
+        var exited = ToQueue(next, new QueueEvent.ContainerExited(groupJid, success ? RunOutcome.Success : RunOutcome.Failure), decisions);
+        return rerun ? ToQueue(exited.Item1, new QueueEvent.MessagesArrived(groupJid), exited.Item2) : exited;
     }
 
     private static (RouterState, Seq<Decision>) OnTaskDue(RouterState state, ScheduledTask task)

@@ -86,6 +86,12 @@ public sealed record RouterState(
     public static Map<OrdStringOrdinal, string, V> Ordinal<V>(Map<string, V> map) =>
         toMap<OrdStringOrdinal, string, V>(map.AsEnumerable());
 
+    /// <summary>
+    /// The state with a new sender allowlist. Messages already waiting are judged by it when the next message of
+    /// their chat arrives; nothing already queued is withdrawn.
+    /// </summary>
+    public RouterState WithAllowlist(SenderAllowlist allowlist) => this with { Config = Config with { Allowlist = allowlist } };
+
     /// <summary>The chat's agent cursor ("" when the agent has seen nothing).</summary>
     public string CursorOf(string chatJid) => AgentCursors.Find(chatJid).IfNone("");
 

@@ -32,6 +32,10 @@ public static class AuthCommand
             var options = SidecarOptions.Locate(context.ProjectRoot, context.Options.Paths.StoreDir, Environment.GetEnvironmentVariable);
             var outcome = await new WhatsAppLinker(options, Console.Out, context.Log).RunAsync(digits, cancellationToken);
             await (outcome.ExitCode == 0 ? Console.Out : Console.Error).WriteLineAsync(outcome.Message);
+            if (outcome.ExitCode == 0 && outcome.PhoneJid is { } own &&
+                Setup.OwnChatAsMain.Register(context.OpenStore(), own, context.Options.Paths.GroupsDir, context.Options.Assistant.Name,
+                    context.TimeZone, TimeProvider.System.GetUtcNow(), context.Log).Case is Core.Domain.RegisteredGroup main)
+                await Console.Out.WriteLineAsync($"Your own chat ({main.Jid}) is the main group: message yourself to talk to {context.Options.Assistant.Name}.");
             return outcome.ExitCode;
         }));
         var auth = new Command("auth", "Link messaging accounts");

@@ -20,6 +20,9 @@ public static class CliApp
         root.Subcommands.Add(GroupsCommand.Build());
         root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
         root.Subcommands.Add(AuthCommand.Build());
+        root.Subcommands.Add(TasksCommand.Build());
+        root.Subcommands.Add(DoctorCommand.Build());
+        root.Subcommands.Add(ServiceCommand.Build());
         return root;
     }
 
@@ -36,6 +39,7 @@ public static class CliApp
         var root = Build();
         // `nanoclaw` with no arguments runs the daemon.
         var effective = args.Length == 0 ? ["run"] : args;
-        return await root.Parse(effective).InvokeAsync();
+        // No response files: triggers such as @Andy are ordinary arguments here.
+        return await root.Parse(effective, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,13 @@ public sealed class GroupDirectories
     private readonly string dataDir;
     private readonly string skillsDir;
     private readonly TimeProvider time;
+    private readonly bool giveToAgentUser;
+
+    /// <summary>
+    /// The uid/gid of the image's <c>node</c> user. When the daemon runs as root the container runs as this user
+    /// (no <c>--user</c> mapping), so the directories it must write are handed to it.
+    /// </summary>
+    public const int AgentUserId = 1000;
 
     /// <param name="skillsDir">Where the container skills live (<c>container/skills</c>); may be missing.</param>
     public GroupDirectories(string groupsDir, string dataDir, string skillsDir, TimeProvider time)
@@ -29,6 +37,7 @@ public sealed class GroupDirectories
         this.dataDir = Path.GetFullPath(dataDir);
         this.skillsDir = Path.GetFullPath(skillsDir);
         this.time = time;
+        giveToAgentUser = OperatingSystem.IsLinux() && HostUser.Current().Uid == 0;
     }
 
     /// <summary>The settings Claude Code reads in every group's session store (as NanoClaw writes it).</summary>
@@ -75,7 +84,34 @@ public sealed class GroupDirectories
             foreach (var skill in Directory.EnumerateDirectories(skillsDir))
                 CopyTree(skill, Path.Combine(claude, "skills", Path.GetFileName(skill)));
         }
+        if (giveToAgentUser) GiveToAgentUser(folder);
     }
+
+    /// <summary>
+    /// A root daemon creates these directories as root (mode 755), where the container's <c>node</c> user could
+    /// neither consume its input files nor write its session or memory. Hands the writable mounts and their
+    /// top-level entries to that user. <c>lchown</c> never follows links, so a link the agent planted cannot
+    /// make root give away a file outside its folders.
+    /// </summary>
+    private void GiveToAgentUser(string folder)
+    {
+        var group = GroupDir(folder);
+        var ipc = IpcDir(folder);
+        var claude = ClaudeDir(folder);
+        var roots = new[] { group, Path.Combine(group, "logs"), ipc, Path.Combine(ipc, "messages"), Path.Combine(ipc, "tasks"),
+            Path.Combine(ipc, "input"), Path.GetDirectoryName(claude)!, claude };
+        foreach (var dir in roots) Chown(dir);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(group).Concat(Directory.EnumerateFileSystemEntries(claude))) Chown(entry);
+    }
+
+    private static void Chown(string path)
+    {
+        if (LChown(path, AgentUserId, AgentUserId) != 0)
+            throw new IOException($"cannot hand {path} to the container user {AgentUserId}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
+    private static extern int LChown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 
     /// <summary>Writes <c>current_tasks.json</c> and <c>available_groups.json</c> into the group's IPC directory.</summary>
     public void WriteSnapshots(string folder, bool isMain, Seq<ScheduledTask> tasks, Seq<AvailableGroup> groups)

@@ -5,14 +5,11 @@ using static LanguageExt.Prelude;
 namespace NanoClaw.Shell.Daemon;
 
 /// <summary>
-/// What a container receives on stdin to reach Claude: the real credentials, or (with the credential proxy)
-/// only the proxy's URL and a placeholder key so no secret ever enters a container.
+/// What a container receives on stdin when the credential proxy is off: the real credentials, as NanoClaw did.
+/// With the proxy on, <see cref="CredentialProxy.ContainerCredentials"/> hands out only its URL and a placeholder.
 /// </summary>
 public static class ContainerSecrets
 {
-    /// <summary>The placeholder key containers see when the proxy holds the real one.</summary>
-    public const string Placeholder = "nanoclaw-proxy-placeholder";
-
     public static Map<string, string> Direct(Credentials credentials)
     {
         var map = Map<string, string>();
@@ -22,9 +19,4 @@ public static class ContainerSecrets
         credentials.AnthropicAuthToken.IfSome(v => map = map.AddOrUpdate("ANTHROPIC_AUTH_TOKEN", v));
         return map;
     }
-
-    public static Map<string, string> ViaProxy(string proxyUrl, Credentials credentials) =>
-        credentials.ClaudeCodeOauthToken.IsSome && credentials.AnthropicApiKey.IsNone
-            ? Map(("ANTHROPIC_BASE_URL", proxyUrl), ("CLAUDE_CODE_OAUTH_TOKEN", Placeholder))
-            : Map(("ANTHROPIC_BASE_URL", proxyUrl), ("ANTHROPIC_API_KEY", Placeholder));
 }

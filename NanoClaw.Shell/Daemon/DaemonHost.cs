@@ -8,10 +8,12 @@ using NanoClaw.Core.Pipeline;
 using NanoClaw.Core.Routing;
 using NanoClaw.Shell.Config;
 using NanoClaw.Shell.Containers;
+using NanoClaw.Shell.CredentialProxy;
 using NanoClaw.Shell.Ingest;
 using NanoClaw.Shell.Ipc;
 using NanoClaw.Shell.LocalChat;
 using NanoClaw.Shell.Scheduling;
+using NanoClaw.Shell.Security;
 using NanoClaw.Shell.Store;
 using NanoClaw.Shell.WhatsApp;
 using NanoClaw.Shell.WhatsApp.Outbox;
@@ -59,7 +61,15 @@ public static class DaemonHost
                 await Console.Error.WriteLineAsync($"nanoclaw: {missing}\n  install it with: {SidecarOptions.InstallCommand}\n  or run without WhatsApp: channels.whatsapp: false in config.yml");
                 return WhatsAppExitCodes.SidecarUnavailable;
             }
-            whatsapp = new WhatsAppChannel(sidecar, options.Assistant, new StoreOutbox(store, clock), new StoreGroupSyncState(store), clock, log);
+            whatsapp = new WhatsAppChannel(sidecar, options.Assistant, new StoreOutbox(store, clock), new StoreGroupSyncState(store), clock, log)
+            {
+                // No main group yet: the account's own chat becomes main; the store signal makes the pipeline reload groups.
+                OwnPhoneJid = own =>
+                {
+                    if (Setup.OwnChatAsMain.Register(store, own, options.Paths.GroupsDir, options.Assistant.Name, zone, clock.GetUtcNow(), log).IsSome)
+                        Setup.StoreChangeSignal.Touch(options.Paths.DataDir);
+                },
+            };
             channels.Add(whatsapp);
         }
 
@@ -80,6 +90,15 @@ public static class DaemonHost
         var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), ct: stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
+        // Credential proxy (SPEC §7): containers get its URL and placeholders instead of the real credentials.
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt, log, stopping.Token);
+        if (credentialsFor.Case is string proxyError)
+        {
+            await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
+            return ContainerCredentials.ExitProxyUnavailable;
+        }
+        await using var containerCredentials = (ContainerCredentials)credentialsFor.Case!;
+
         var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock);
 
         var outbound = new OutboundRouter(channels, log);
@@ -87,21 +106,27 @@ public static class DaemonHost
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
-            () => ContainerSecrets.Direct(context.Credentials), TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
+            containerCredentials.ForContainer, TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
         {
             AssistantName = options.Assistant.Name,
         };
         void GroupsChanged() => loop.Post(new PipelineEvent.GroupsChanged(GroupsByJid(store)));
 
-        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone), options.Container.MaxConcurrent,
+        // Sender allowlist (SPEC §5): drop mode at ingest, trigger mode in the router; re-read when the file changes.
+        using var allowlist = new SenderAllowlistWatcher(SenderAllowlistLoader.DefaultPath, log, clock);
+        allowlist.Changed += policy => loop.Post(new PipelineEvent.AllowlistChanged(policy));
+        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone, allowlist.Current), options.Container.MaxConcurrent,
             store.RouterState.LastAgentTimestamps());
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         GroupsChanged();
 
         // Inbound: stored first, then fed to the pipeline.
-        using var ingest = new InboundIngest(new StoreIngest(store, clock), log);
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current);
         var attachments = channels.Select(ingest.Attach).ToList();
         using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
+        var trigger = new TriggerMatcher(options.Assistant.Name);
+        using var denials = ingest.Stored.Where(m => !allowlist.Current.MayTrigger(m))
+            .Subscribe(m => store.Groups.Get(m.ChatJid).IfSome(g => AllowlistDenials.CheckTrigger(log, allowlist.Current, trigger, g, m)));
 
         // Startup recovery: anything after an agent cursor is handed to the pipeline again.
         foreach (var group in store.Groups.All())
@@ -133,6 +158,8 @@ public static class DaemonHost
         timer = new DueTaskTimer(clock, () => store.Tasks.Active().ToList(), task => loop.Post(new PipelineEvent.TaskDue(task)),
             TimeSpan.FromMilliseconds(options.Timing.SchedulerPollIntervalMs), log);
         timer.Rearm();
+        // `nanoclaw groups …` / `tasks …` changed the store from outside: reload groups and re-arm the task timer.
+        using var commandChanges = Setup.StoreChangeSignal.Watch(options.Paths.DataDir, () => { GroupsChanged(); TasksChanged(); }, log);
 
         foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",

@@ -15,7 +15,7 @@ namespace NanoClaw.Shell.Ingest;
 public sealed class InboundIngest : IDisposable
 {
     private readonly IIngestStore store;
-    private readonly SenderAllowlist allowlist;
+    private readonly Func<SenderAllowlist> allowlist;
     private readonly ILogger log;
     private readonly Subject<ChatMessage> stored = new();
     private readonly List<IDisposable> subscriptions = [];
@@ -23,9 +23,15 @@ public sealed class InboundIngest : IDisposable
 
     /// <param name="allowlist">The sender allowlist; none means everyone is stored.</param>
     public InboundIngest(IIngestStore store, ILogger log, SenderAllowlist? allowlist = null)
+        : this(store, log, () => allowlist ?? SenderAllowlist.AllowEveryone)
+    {
+    }
+
+    /// <param name="allowlist">The sender allowlist in force at each message (it is re-read when its file changes).</param>
+    public InboundIngest(IIngestStore store, ILogger log, Func<SenderAllowlist> allowlist)
     {
         this.store = store;
-        this.allowlist = allowlist ?? SenderAllowlist.AllowEveryone;
+        this.allowlist = allowlist;
         this.log = log;
     }
 
@@ -60,7 +66,12 @@ public sealed class InboundIngest : IDisposable
     {
         try
         {
-            if (!IngestRules.ShouldStore(message, store.IsRegistered, allowlist)) return;
+            var policy = allowlist();
+            if (!IngestRules.ShouldStore(message, store.IsRegistered, policy))
+            {
+                if (!policy.ShouldStore(message) && store.IsRegistered(message.ChatJid)) Security.AllowlistDenials.Dropped(log, policy, message);
+                return;
+            }
             if (store.StoreMessage(message)) stored.OnNext(message);
         }
         catch (Exception e)

@@ -116,7 +116,15 @@ public sealed class IpcWatcher : IDisposable
             "tasks" => IpcDirectory.Tasks,
             _ => null,
         };
-        return kind is { } k ? new IpcFile(relative[0], k, path, relative[2]) : null;
+        if (kind is null) return null;
+        // A group may replace its messages/ or tasks/ directory by a symbolic link (it owns that mount): following it
+        // would let the host consume, and move aside, files anywhere the link points. Linked directories are ignored.
+        if (IsLinkedDirectory(Path.Combine(ipcRoot, relative[0])) || IsLinkedDirectory(Path.Combine(ipcRoot, relative[0], relative[1])))
+        {
+            log.Debug("IPC path {Path} goes through a symbolic link; ignored", path);
+            return null;
+        }
+        return new IpcFile(relative[0], kind.Value, path, relative[2]);
     }
 
     private async Task ProcessAsync(IpcFile file)
@@ -139,6 +147,18 @@ public sealed class IpcWatcher : IDisposable
     }
 
     private static bool IsSymlink(string path) => new FileInfo(path).LinkTarget is not null;
+
+    private static bool IsLinkedDirectory(string path)
+    {
+        try
+        {
+            return new DirectoryInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
 
     private static string? Precheck(IpcFile file)
     {

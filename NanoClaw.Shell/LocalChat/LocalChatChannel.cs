@@ -131,8 +131,10 @@ public sealed class LocalChatChannel : IChannel, IAsyncDisposable
                     continue;
                 }
                 client.Jid = jid;
-                await client.WriteAsync(new LocalChatFrame("accepted", Jid: jid));
+                // Subscribers (the ingest) store synchronously, so "accepted" means "stored": a crash after the
+                // acknowledgement cannot lose the message.
                 Publish(jid, folder, frame);
+                await client.WriteAsync(new LocalChatFrame("accepted", Jid: jid));
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

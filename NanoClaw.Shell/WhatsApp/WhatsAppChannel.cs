@@ -73,6 +73,9 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         this.timing = timing ?? WhatsAppTiming.Default;
     }
 
+    /// <summary>Called with the linked account's phone JID (its own chat) each time the sidecar reports it.</summary>
+    public Action<string>? OwnPhoneJid { get; init; }
+
     public string Name => InboundMapping.ChannelName;
 
     public bool OwnsJid(string jid) => ChannelRouting.IsWhatsApp(jid);
@@ -261,6 +264,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
                 break;
             case OwnIdsEvent ids:
                 log.Information("WhatsApp linked as {Phone}", ids.PhoneJid);
+                if (ids.PhoneJid is { } own) OwnPhoneJid?.Invoke(own);
                 break;
             case LogEvent l:
                 log.Write(LevelOf(l.Level), "WhatsApp sidecar: {Message}", l.Msg);

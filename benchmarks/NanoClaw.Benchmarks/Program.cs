@@ -1,4 +1,5 @@
+using System.Reflection;
 using BenchmarkDotNet.Running;
 
 // Runs every benchmark class in this assembly; pass BenchmarkDotNet filters, e.g. --filter '*Routing*'.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

@@ -55,6 +55,8 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
               level: INFO
             timezone: UTC
             """);
+        // A placeholder key: the fake runtime never calls the API, and the daemon's first-run guide wants credentials.
+        await File.WriteAllTextAsync(Path.Combine(root, "credentials.yml"), "anthropic_api_key: sk-ant-latency-placeholder\n");
         var store = NanoClawStore.Open(Path.Combine(root, "store"), "Andy", Serilog.Core.Logger.None);
         foreach (var folder in extraGroups)
         {

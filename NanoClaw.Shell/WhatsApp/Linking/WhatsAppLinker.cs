@@ -6,7 +6,11 @@ using Serilog;
 namespace NanoClaw.Shell.WhatsApp.Linking;
 
 /// <summary>The outcome of a linking session: what to tell the user and the exit code.</summary>
-public sealed record LinkOutcome(int ExitCode, string Message);
+public sealed record LinkOutcome(int ExitCode, string Message)
+{
+    /// <summary>The linked account's phone JID (its own chat), when WhatsApp reported it.</summary>
+    public string? PhoneJid { get; init; }
+}
 
 /// <summary>
 /// <c>nanoclaw auth whatsapp</c>: runs the sidecar in link mode, shows the QR code (or the pairing code),
@@ -66,9 +70,9 @@ public sealed class WhatsAppLinker(SidecarOptions options, TextWriter output, IL
                 case ConnectionEvent { State: ConnectionEvent.Open }:
                     await process.StopAsync(TimeSpan.FromSeconds(10)); // lets the sidecar finish writing the auth files
                     var who = me is null ? "" : " as +" + me.Split('@')[0];
-                    return linkedBefore == true
+                    return (linkedBefore == true
                         ? new LinkOutcome(0, $"WhatsApp is already linked{who} (auth in {options.AuthDir}). To link another account, delete that folder and run this again.")
-                        : new LinkOutcome(0, $"WhatsApp linked{who}; auth saved in {options.AuthDir}. Start the assistant with: nanoclaw run");
+                        : new LinkOutcome(0, $"WhatsApp linked{who}; auth saved in {options.AuthDir}. Start the assistant with: nanoclaw run")) with { PhoneJid = me };
                 case ConnectionEvent { State: ConnectionEvent.Close, LoggedOut: true } close:
                     if (linkedBefore == true && !relinked)
                     {

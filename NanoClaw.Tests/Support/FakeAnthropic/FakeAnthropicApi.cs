@@ -54,6 +54,9 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
         foreach (var r in replies) _script.Enqueue(r);
     }
 
+    /// <summary>Drops replies still queued (a test sharing the fake with earlier ones starts from an empty script).</summary>
+    public void ClearScript() => _script.Clear();
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get { lock (_gate) return _requests.ToList(); }

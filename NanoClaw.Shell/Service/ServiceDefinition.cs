@@ -1,0 +1,42 @@
+namespace NanoClaw.Shell.Service;
+
+/// <summary>Which service manager the files are for.</summary>
+public enum ServiceKind
+{
+    /// <summary>A systemd user unit (Linux).</summary>
+    Systemd,
+    /// <summary>A launchd agent (macOS).</summary>
+    Launchd,
+}
+
+/// <summary>What the service runs, for the current installation.</summary>
+/// <param name="Command">The executable and its arguments (e.g. <c>/opt/nanoclaw/nanoclaw run</c>, or <c>dotnet nanoclaw.dll run</c>).</param>
+/// <param name="WorkingDirectory">The project root (where config.yml, store/, groups/ live).</param>
+/// <param name="Environment">Variables the service needs that a service manager does not provide (PATH, DOTNET_ROOT).</param>
+public sealed record ServiceDefinition(IReadOnlyList<string> Command, string WorkingDirectory, IReadOnlyList<(string Name, string Value)> Environment)
+{
+    /// <summary>systemd unit name and launchd label (NanoClaw's own label).</summary>
+    public const string SystemdUnitName = "nanoclaw.service";
+    public const string LaunchdLabel = "com.nanoclaw";
+
+    /// <summary>Seconds between restarts (systemd's RestartSec, launchd's ThrottleInterval).</summary>
+    public const int RestartDelaySeconds = 15;
+
+    /// <summary>systemd gives up after this many starts within <see cref="StartLimitIntervalSeconds"/>.</summary>
+    public const int StartLimitBurst = 5;
+    public const int StartLimitIntervalSeconds = 600;
+
+    /// <summary>
+    /// Exit codes a restart cannot cure (bad config, WhatsApp not linked or logged out, sidecar missing, not set up):
+    /// systemd stops instead of looping until a person acts.
+    /// </summary>
+    public static IReadOnlyList<int> NoRestartExitCodes { get; } = [2, 3, 4, 5, 7];
+
+    /// <summary>Where the unit or plist goes for <paramref name="home"/> (systemd honours XDG_CONFIG_HOME when it is set).</summary>
+    public static string FilePath(ServiceKind kind, string home, string? xdgConfigHome) => kind switch
+    {
+        ServiceKind.Launchd => Path.Combine(home, "Library", "LaunchAgents", LaunchdLabel + ".plist"),
+        _ => Path.Combine(string.IsNullOrEmpty(xdgConfigHome) || !Path.IsPathRooted(xdgConfigHome) ? Path.Combine(home, ".config") : xdgConfigHome,
+            "systemd", "user", SystemdUnitName),
+    };
+}
