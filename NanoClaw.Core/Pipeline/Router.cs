@@ -48,13 +48,13 @@ public static class Router
 
         var pending = state.Unprocessed.Find(chat).IfNone(Seq<ChatMessage>());
         // The safety poll may report a message twice.
-        if (pending.Exists(m => m.Id == message.Id)) return (state, None_);
+        if (ContainsId(pending, message.Id)) return (state, None_);
         pending = pending.Add(message);
         if (pending.Count > state.Config.MaxPendingPerChat) pending = pending.Skip(pending.Count - state.Config.MaxPendingPerChat);
         var next = state with { Unprocessed = state.Unprocessed.AddOrUpdate(chat, pending) };
 
         // Untriggered messages just wait in Unprocessed; they ride along with the next batch that wakes the agent.
-        return BatchRules.ShouldWake(group, next.BatchOf(chat), state.Config.Trigger, state.Config.Allowlist.MayTrigger)
+        return BatchRules.WouldWake(group, pending, next.CursorOf(chat), state.Config.Trigger, state.Config.Allowlist.MayTrigger)
             ? ToQueue(next, new QueueEvent.MessagesArrived(chat), None_)
             : (next, None_);
     }
@@ -138,6 +138,13 @@ public static class Router
         var (next, decisions) = ToQueue(state with { DueTasks = state.DueTasks.AddOrUpdate(task.Id, task) },
             new QueueEvent.TaskDue(group.Jid, task.Id), None_);
         return (next, decisions);
+    }
+
+    private static bool ContainsId(Seq<ChatMessage> messages, string id)
+    {
+        foreach (var m in messages)
+            if (m.Id == id) return true;
+        return false;
     }
 
     /// <summary>Feeds the queue and performs its commands, which may feed the queue again.</summary>

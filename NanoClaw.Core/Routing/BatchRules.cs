@@ -21,8 +21,16 @@ public static class BatchRules
             if (string.CompareOrdinal(m.Timestamp, cursor) <= 0) continue;
             picked.Add(m);
         }
-        if (picked.Count > 1) picked.Sort(ByTimestampThenId);
+        // Messages usually arrive in order: check that in one pass before paying for a sort.
+        if (picked.Count > 1 && !InOrder(picked)) picked.Sort(ByTimestampThenId);
         return picked.Count == 0 ? Seq<ChatMessage>.Empty : new Seq<ChatMessage>(picked);
+    }
+
+    private static bool InOrder(List<ChatMessage> messages)
+    {
+        for (var i = 1; i < messages.Count; i++)
+            if (ByTimestampThenId(messages[i - 1], messages[i]) > 0) return false;
+        return true;
     }
 
     private static readonly Comparison<ChatMessage> ByTimestampThenId = (a, b) =>
@@ -50,6 +58,27 @@ public static class BatchRules
         if (group.IsMain || !group.RequiresTrigger) return true;
         foreach (var m in batch)
             if (trigger.Matches(m.Content) && mayTrigger(m)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The same answer as <c>ShouldWake(group, Select(messages, agentCursor), trigger, mayTrigger)</c> without
+    /// building the batch: one pass, newest first, no sort and no allocation. The router asks this for every
+    /// inbound message, and a chat can hold hundreds of untriggered messages as context.
+    /// </summary>
+    public static bool WouldWake(RegisteredGroup group, Seq<ChatMessage> messages, string agentCursor, TriggerMatcher trigger,
+        Func<ChatMessage, bool> mayTrigger)
+    {
+        var cursor = agentCursor ?? "";
+        var needsTrigger = !group.IsMain && group.RequiresTrigger;
+        // Newest first: a triggering message is most often the one that just arrived.
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            var m = messages[i];
+            if (m.IsBotMessage || string.IsNullOrWhiteSpace(m.Content)) continue;
+            if (string.CompareOrdinal(m.Timestamp, cursor) <= 0) continue;
+            if (!needsTrigger || (trigger.Matches(m.Content) && mayTrigger(m))) return true;
+        }
         return false;
     }
 

@@ -24,6 +24,8 @@ public class RoutingBenchmarks
     private RouterState _busyRouter = null!;
     private PipelineEvent _untriggered = null!;
     private PipelineEvent _triggered = null!;
+    private RouterState _routerWith200Pending = null!;
+    private PipelineEvent _untriggeredAfter200 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -39,6 +41,10 @@ public class RoutingBenchmarks
         _busyRouter = Router.Update(_idleRouter, new PipelineEvent.MessageStored(BenchData.Message(Team, 1, "@Andy first"))).State;
         _untriggered = new PipelineEvent.MessageStored(BenchData.Message(Team, 10, "see you at 12"));
         _triggered = new PipelineEvent.MessageStored(BenchData.Message(Team, 10, "@Andy and a taxi please"));
+        // A busy group chat where nobody has addressed the assistant for a while: 200 messages kept as context.
+        _routerWith200Pending = Enumerable.Range(1, 200).Aggregate(_idleRouter,
+            (s, i) => Router.Update(s, new PipelineEvent.MessageStored(BenchData.Message(Team, i, $"chat line {i}"))).State);
+        _untriggeredAfter200 = new PipelineEvent.MessageStored(BenchData.Message(Team, 201, "see you at 12"));
     }
 
     /// <summary>The three routing primitives for one message: trigger, batch decision, queue transition.</summary>
@@ -53,6 +59,10 @@ public class RoutingBenchmarks
     /// <summary>Router: a message without trigger in a non-main group (kept as context, no decision).</summary>
     [Benchmark]
     public int Router_untriggered_message() => Router.Update(_idleRouter, _untriggered).Decisions.Count;
+
+    /// <summary>Router: one more untriggered message in a chat that already holds 200 untriggered ones as context.</summary>
+    [Benchmark]
+    public int Router_untriggered_message_200_pending() => Router.Update(_routerWith200Pending, _untriggeredAfter200).Decisions.Count;
 
     /// <summary>Router: a triggered follow-up while the group's container is busy (queued for piping).</summary>
     [Benchmark]

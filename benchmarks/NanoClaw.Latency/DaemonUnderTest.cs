@@ -105,9 +105,12 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
     public static double WriteAtomically(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path + ".tmp", text);
+        // A temporary name of our own: the daemon writes input/_close.tmp itself (task close timer), and two writers
+        // sharing one temporary file would move it from under each other.
+        var tmp = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(tmp, text);
         var at = Clock.NowMs();
-        File.Move(path + ".tmp", path, overwrite: true);
+        File.Move(tmp, path, overwrite: true);
         return at;
     }
 

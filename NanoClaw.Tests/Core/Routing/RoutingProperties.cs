@@ -116,6 +116,24 @@ public class RoutingProperties
                     && BatchRules.ShouldWake(Group(isMain: true), batch, new TriggerMatcher("Andy")) == !batch.IsEmpty;
             });
 
+    [Property(MaxTest = 500)]
+    public Property WouldWake_answers_as_ShouldWake_on_the_selected_batch() =>
+        Prop.ForAll((
+            from messages in Gen.ListOf(AnyMessage)
+            from cursor in Gen.Elements(["", .. Times])
+            from isMain in Gen.Elements(false, true)
+            from requiresTrigger in Gen.Elements(false, true)
+            from refused in Gen.SubListOf("a", "b", "c", "d", "e", "f")
+            select (messages, cursor, owner: Group(requiresTrigger: requiresTrigger, isMain: isMain), refused)).ToArbitrary(),
+            x =>
+            {
+                var trigger = new TriggerMatcher("Andy");
+                Func<ChatMessage, bool> mayTrigger = m => !x.refused.Contains(m.Id);
+                var seq = toSeq(x.messages);
+                return BatchRules.WouldWake(x.owner, seq, x.cursor, trigger, mayTrigger)
+                    == BatchRules.ShouldWake(x.owner, BatchRules.Select(seq, x.cursor), trigger, mayTrigger);
+            });
+
     [Property]
     public Property Cursor_never_passes_a_batch_that_failed_silently() =>
         Prop.ForAll((
