@@ -68,13 +68,17 @@ public sealed class GroupDirectories
     /// <summary>
     /// Creates what a run needs: the group folder with <c>logs/</c>, the IPC directories, and the session store with
     /// <c>settings.json</c> (only if missing: the user may have edited it) and a fresh copy of the skills.
-    /// A stale <c>_close</c> from an earlier run is removed so the new agent does not stop at once.
+    /// A stale <c>_close</c> from an earlier run is removed so the new agent does not stop at once, and so is stale
+    /// input (the new prompt already carries every unanswered message).
     /// </summary>
     public void Prepare(string folder)
     {
         Directory.CreateDirectory(Path.Combine(GroupDir(folder), "logs"));
         foreach (var sub in new[] { "messages", "tasks", "input" }) Directory.CreateDirectory(Path.Combine(IpcDir(folder), sub));
         File.Delete(Path.Combine(InputDir(folder), CloseSentinel));
+        // Input piped to an earlier agent that was already closing (or died) was never answered; the pipeline rolled
+        // its cursor back and puts those messages in this run's prompt, so the leftover files would repeat them.
+        foreach (var leftover in Directory.EnumerateFiles(InputDir(folder), "*.json*")) File.Delete(leftover);
         var claude = ClaudeDir(folder);
         Directory.CreateDirectory(claude);
         var settings = Path.Combine(claude, "settings.json");

@@ -87,7 +87,7 @@ public static class DaemonHost
             await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
             return ExitNoRuntime;
         }
-        var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), ct: stopping.Token);
+        var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(rt.Executable, options.Paths.DataDir), stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
         // Credential proxy (SPEC §7): containers get its URL and placeholders instead of the real credentials.

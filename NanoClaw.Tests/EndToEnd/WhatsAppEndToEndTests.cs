@@ -21,6 +21,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
     private static readonly TimeSpan ContainerEnd = TimeSpan.FromSeconds(90);
 
     private readonly List<DaemonProcess> daemons = [];
+    private readonly List<string> foreignContainers = [];
     private FakeAnthropicApi api = null!;
     private Installation installation = null!;
     private FakeSidecar sidecar = null!;
@@ -38,7 +39,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var daemon in daemons) await daemon.DisposeAsync();
-        Installation.RemoveContainers(daemons.SelectMany(d => d.StartedContainers).Select(c => c.Name));
+        Installation.RemoveContainers(daemons.SelectMany(d => d.StartedContainers).Select(c => c.Name).Concat(foreignContainers));
         await api.DisposeAsync();
         installation.Dispose();
     }
@@ -82,6 +83,8 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         await first.KillAsync();
         api.ClearScript();
         api.Script(ScriptedReply.Text("Pasta tonight."));
+        // Another installation's agent on the same machine: same name prefix, its own mounts. Not an orphan of ours.
+        var foreign = StartForeignAgent();
         var second = await StartDaemonAsync();
 
         var sent = await WaitForSentAsync("Pasta tonight.");
@@ -89,10 +92,28 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         await second.WaitForContainerEndAsync(Assert.Single(second.StartedContainers).Name, ContainerEnd);
         Assert.Equal(["Andy: Pasta tonight."], SentTo(Family));
         Assert.DoesNotContain(killed, Installation.RunningContainers()); // the orphan of the killed daemon was stopped
+        Assert.Contains(foreign, Installation.RunningContainers());
+        Assert.Contains(second.Lines, l => l.Contains("Stopped 1 orphaned containers: " + killed, StringComparison.Ordinal));
         // The run after the restart was given the same batch (its turn is the last one the fake answered).
         Assert.Contains(">@Andy please think hard about dinner</message>", ApiRequests.UserText(api.ConversationTurns[^1]));
         Assert.True(first.Lines.All(l => !l.Contains("Sent ", StringComparison.Ordinal)), "the killed daemon sent something");
         Assert.Empty(installation.FilesContaining(api.ApiKey));
+    }
+
+    private string StartForeignAgent()
+    {
+        var name = $"nanoclaw-elsewhere-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
+        var elsewhere = Path.Combine(installation.Root, "other-installation", "data", "ipc", "main");
+        Directory.CreateDirectory(elsewhere);
+        foreignContainers.Add(name);
+        var info = new System.Diagnostics.ProcessStartInfo("podman") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "run", "-d", "--rm", "--name", name, "-v", $"{elsewhere}:/workspace/ipc", "--entrypoint", "sleep", ImageRunnerLauncher.Image, "300" })
+            info.ArgumentList.Add(a);
+        using var run = System.Diagnostics.Process.Start(info)!;
+        var error = run.StandardError.ReadToEnd();
+        run.WaitForExit();
+        Assert.True(run.ExitCode == 0, "podman run failed: " + error);
+        return name;
     }
 
     private async Task<DaemonProcess> StartDaemonAsync()
