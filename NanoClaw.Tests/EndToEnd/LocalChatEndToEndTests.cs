@@ -97,29 +97,6 @@ public sealed class LocalChatEndToEndTests : IClassFixture<LocalChatDaemonFixtur
     }
 
     [ClaudeImageFact]
-    public async Task A_message_arriving_while_the_idle_agent_is_being_closed_is_answered_exactly_once()
-    {
-        Api.Script(ScriptedReply.Text("First."), ScriptedReply.Text("Second."));
-        await using var chat = await fixture.ChatAsync("closing");
-        await chat.SayAsync("@Andy first");
-        await chat.WaitForReplyContainingAsync("First.", Turn);
-
-        // The idle timer has just written _close: the agent is on its way out when the next message comes.
-        await Daemon.WaitForLineAsync(l => l.Contains("Closing idle agent of closing", StringComparison.Ordinal), ContainerEnd);
-        await chat.SayAsync("@Andy second");
-
-        await chat.WaitForReplyContainingAsync("Second.", Turn);
-        await Eventually.TrueAsync(() => Daemon.StartedContainers.Where(c => c.Folder == "closing")
-                .All(c => Daemon.Lines.Any(l => l.Contains($"Container {c.Name} ended", StringComparison.Ordinal))),
-            ContainerEnd, () => "the agents of 'closing' did not end:\n" + Daemon.Tail());
-        Assert.Equal(["Andy: First.", "Andy: Second."], chat.Replies);
-        var turns = ApiRequests.TurnsMentioning(Api, "@Andy second");
-        Assert.True(turns.Count == 1, ApiRequests.Describe(Api));
-        var prompt = ApiRequests.UserText(turns[0]);
-        Assert.True(prompt.Split(">@Andy second</message>").Length == 2, "the message was given more than once:\n" + prompt);
-    }
-
-    [ClaudeImageFact]
     public async Task The_agents_send_message_tool_reaches_the_chat_before_its_final_answer()
     {
         Api.Script(
