@@ -17,6 +17,7 @@ public sealed class AgentImageFixture
         var script = Path.Combine(Requirements.RepoRoot(), "scripts", "install-agent-image.sh");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(script);
+        info.Environment["IMAGE"] = ImageRunnerLauncher.Image;
         using var p = Process.Start(info)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();

@@ -49,7 +49,9 @@ public sealed class HostRunnerLauncher : IRunnerLauncher
 /// <summary>The real image under Podman, with the workspace bind-mounted as the host daemon mounts it.</summary>
 public sealed class ImageRunnerLauncher : IRunnerLauncher
 {
-    public const string Image = "nanoclaw-agent:latest";
+    /// <summary>The image under test: NANOCLAW_CONTAINER__IMAGE (the daemon's own override) lets a branch test its own build.</summary>
+    public static readonly string Image =
+        Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER__IMAGE") is { Length: > 0 } image ? image : "nanoclaw-agent:latest";
 
     private readonly List<string> _names = [];
 
