@@ -1,34 +1,47 @@
 using System.Collections.Concurrent;
 using System.Reactive.Linq;
+using System.Threading.Channels;
+using NanoClaw.Shell.SafeFs;
 using Serilog;
 
 namespace NanoClaw.Shell.Ipc;
 
-/// <summary>Which IPC request directory a file was found in.</summary>
-public enum IpcDirectory
-{
-    Messages,
-    Tasks,
-}
-
-/// <summary>A request file found in <c>data/ipc/&lt;folder&gt;/{messages,tasks}</c>; the folder is the sender's identity.</summary>
-public sealed record IpcFile(string SourceFolder, IpcDirectory Directory, string Path, string Name);
-
 /// <summary>
-/// Finds IPC request files as soon as they appear (file-system events) and on a safety scan, hands
-/// each to the handler exactly once, deletes it on success, and moves it to <c>data/ipc/errors/</c>
-/// with a reason file on failure. A bad file never stops the watcher.
+/// Finds IPC request files as soon as they appear (file-system events) and on a safety scan, hands each to the handler
+/// exactly once, deletes it on success, and moves it to <c>data/ipc/errors/</c> with a reason file on failure. A bad
+/// file never stops the watcher, and no group's directory can make it wait, follow a link, or starve another group:
+/// events only mark an inbox as having work; a few workers take inboxes round-robin, a bounded number of files per
+/// turn, and touch files only through <see cref="SafeDirectory"/> handles. See README.md beside this file.
 /// </summary>
-public sealed class IpcWatcher : IDisposable
+public sealed partial class IpcWatcher : IDisposable
 {
-    /// <summary>Request files larger than this are refused unread.</summary>
+    /// <summary>Request files larger than this are refused (never read past it).</summary>
     public const long MaxFileBytes = 1 << 20;
+
+    /// <summary>Files one inbox may handle per turn before the next inbox in line gets a worker.</summary>
+    public const int FilesPerTurn = 16;
+
+    /// <summary>Worker tasks handling files: a small fixed number, whatever the number of groups or files.</summary>
+    public const int Workers = 2;
+
+    /// <summary>Names kept from one listing; a larger directory is listed again once these are done.</summary>
+    internal const int MaxBacklog = 4096;
+
+    private const string ErrorsName = "errors";
 
     private readonly string ipcRoot;
     private readonly Func<IpcFile, string, Task<string?>> handle;
     private readonly ILogger log;
-    private readonly ConcurrentDictionary<string, byte> inFlight = new();
-    private readonly FileSystemWatcher watcher;
+    private readonly SafeDirectory root;
+    private readonly SafeDirectory errors;
+    private readonly object errorsGate = new();
+    private readonly object scanGate = new();
+    private readonly ConcurrentDictionary<string, IpcGroup> groups = new(StringComparer.Ordinal);
+    // Each inbox is in here at most once (see Schedule): the queue is bounded by twice the number of groups.
+    private readonly Channel<IpcInbox> ready = Channel.CreateUnbounded<IpcInbox>();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly FileSystemWatcher? rootWatcher;
+    private readonly Task[] workers;
     private readonly IDisposable scan;
 
     /// <param name="ipcRoot">Absolute <c>data/ipc</c>.</param>
@@ -40,154 +53,145 @@ public sealed class IpcWatcher : IDisposable
         this.ipcRoot = ipcRoot;
         this.handle = handle;
         this.log = log;
-        Directory.CreateDirectory(ipcRoot);
-        Directory.CreateDirectory(ErrorsDir);
-        watcher = new FileSystemWatcher(ipcRoot)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
-            InternalBufferSize = 64 * 1024,
-        };
-        // Writers create name.json.tmp then rename: the rename is the signal.
-        watcher.Renamed += (_, e) => Consider(e.FullPath);
-        // A directory created just now may already hold files written before its watch was added.
-        watcher.Created += (_, e) =>
-        {
-            if (Directory.Exists(e.FullPath)) ConsiderTree(e.FullPath);
-            else Consider(e.FullPath);
-        };
-        watcher.Error += (_, e) => log.Warning("IPC watcher overflow, rescanning: {Error}", e.GetException().Message);
-        watcher.EnableRaisingEvents = true;
+        root = SafeDirectory.OpenOrCreate(ipcRoot);
+        errors = root.OpenOrCreateChild(ErrorsName);
+        // data/ipc itself is host-owned: one non-recursive watch for group directories appearing.
+        rootWatcher = NewWatcher(ipcRoot, NotifyFilters.DirectoryName, name => EnsureGroup(name), () => Task.Run(ScanNow));
+        workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
         scan = Observable.Interval(scanInterval, scheduler ?? System.Reactive.Concurrency.TaskPoolScheduler.Default)
             .Subscribe(_ => ScanNow());
         ScanNow();
     }
 
-    public string ErrorsDir => Path.Combine(ipcRoot, "errors");
+    public string ErrorsDir => Path.Combine(ipcRoot, ErrorsName);
 
-    /// <summary>Looks at every request file now (the safety net; also runs at start).</summary>
+    /// <summary>
+    /// The safety net (also runs at start): finds group directories, drops vanished ones, and has every inbox checked
+    /// (re-pinned if the agent replaced it, listed again). Reads only the host-owned <c>data/ipc</c>; the inboxes
+    /// themselves are looked at by the workers.
+    /// </summary>
     public void ScanNow()
     {
-        try
+        lock (scanGate)
         {
-            foreach (var groupDir in Directory.EnumerateDirectories(ipcRoot))
+            try
             {
-                if (Path.GetFileName(groupDir) == "errors") continue;
-                foreach (var sub in new[] { "messages", "tasks" })
+                var present = root.List().Where(name => name != ErrorsName && root.Kind(name) == EntryKind.Directory).ToHashSet(StringComparer.Ordinal);
+                foreach (var (folder, group) in groups)
                 {
-                    var dir = Path.Combine(groupDir, sub);
-                    if (!Directory.Exists(dir)) continue;
-                    foreach (var file in Directory.EnumerateFiles(dir)) Consider(file);
+                    if (present.Contains(folder)) continue;
+                    if (groups.TryRemove(folder, out _)) group.Dispose();
                 }
+                foreach (var folder in present) EnsureGroup(folder);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                log.Warning("IPC scan failed: {Error}", e.Message);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Warning("IPC scan failed: {Error}", e.Message);
-        }
     }
 
-    private void ConsiderTree(string directory)
+    /// <summary>Registers a group directory (no I/O: the worker opens it) and has both its inboxes looked at.</summary>
+    private void EnsureGroup(string folder)
+    {
+        if (folder == ErrorsName || folder.Contains('/') || stopping.IsCancellationRequested) return;
+        var group = groups.GetOrAdd(folder, f => new IpcGroup(f, Path.Combine(ipcRoot, f)));
+        foreach (var inbox in group.Inboxes) Schedule(inbox, relist: true);
+    }
+
+    /// <summary>Marks an inbox as having work and queues it unless it is queued or running already. No I/O.</summary>
+    private void Schedule(IpcInbox inbox, bool relist)
+    {
+        lock (inbox)
+        {
+            if (relist) inbox.Relist = true;
+            if (inbox.Status != IpcInbox.Turn.Idle || inbox.Group.Removed) return;
+            inbox.Status = IpcInbox.Turn.Queued;
+        }
+        ready.Writer.TryWrite(inbox);
+    }
+
+    private async Task WorkAsync()
     {
         try
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)) Consider(file);
+            await foreach (var inbox in ready.Reader.ReadAllAsync(stopping.Token))
+            {
+                lock (inbox) inbox.Status = IpcInbox.Turn.Running;
+                try
+                {
+                    await TurnAsync(inbox);
+                }
+                catch (Exception e)
+                {
+                    log.Warning("IPC {Folder}/{Dir}: {Error}", inbox.Group.Folder, inbox.Name, e.Message);
+                }
+                bool again;
+                lock (inbox)
+                {
+                    // Back of the line: the other inboxes waiting get their turn first.
+                    again = !inbox.Group.Removed && !stopping.IsCancellationRequested && (inbox.Backlog.Count > 0 || inbox.Relist);
+                    inbox.Status = again ? IpcInbox.Turn.Queued : IpcInbox.Turn.Idle;
+                }
+                if (again) ready.Writer.TryWrite(inbox);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (OperationCanceledException)
         {
-            log.Debug("IPC directory vanished while scanning: {Error}", e.Message);
-        }
-    }
-
-    private void Consider(string path)
-    {
-        var file = Classify(path);
-        if (file is null || !inFlight.TryAdd(path, 0)) return;
-        _ = Task.Run(() => ProcessAsync(file));
-    }
-
-    private IpcFile? Classify(string path)
-    {
-        var relative = Path.GetRelativePath(ipcRoot, path).Split(Path.DirectorySeparatorChar);
-        if (relative.Length != 3 || relative[0] == "errors" || !relative[2].EndsWith(".json", StringComparison.Ordinal)) return null;
-        IpcDirectory? kind = relative[1] switch
-        {
-            "messages" => IpcDirectory.Messages,
-            "tasks" => IpcDirectory.Tasks,
-            _ => null,
-        };
-        if (kind is null) return null;
-        // A group may replace its messages/ or tasks/ directory by a symbolic link (it owns that mount): following it
-        // would let the host consume, and move aside, files anywhere the link points. Linked directories are ignored.
-        if (IsLinkedDirectory(Path.Combine(ipcRoot, relative[0])) || IsLinkedDirectory(Path.Combine(ipcRoot, relative[0], relative[1])))
-        {
-            log.Debug("IPC path {Path} goes through a symbolic link; ignored", path);
-            return null;
-        }
-        return new IpcFile(relative[0], kind.Value, path, relative[2]);
-    }
-
-    private async Task ProcessAsync(IpcFile file)
-    {
-        try
-        {
-            if (!File.Exists(file.Path) && !IsSymlink(file.Path)) return; // already handled
-            var failure = Precheck(file) ?? await handle(file, await File.ReadAllTextAsync(file.Path));
-            if (failure is null) File.Delete(file.Path);
-            else MoveAside(file, failure);
-        }
-        catch (Exception e)
-        {
-            MoveAside(file, $"{e.GetType().Name}: {e.Message}");
-        }
-        finally
-        {
-            inFlight.TryRemove(file.Path, out _);
         }
     }
 
-    private static bool IsSymlink(string path) => new FileInfo(path).LinkTarget is not null;
-
-    private static bool IsLinkedDirectory(string path)
+    /// <summary>One turn: make sure the inbox is pinned, list it if its backlog is empty and something may have arrived, handle up to <see cref="FilesPerTurn"/> files.</summary>
+    private async Task TurnAsync(IpcInbox inbox)
     {
-        try
+        var directory = Pin(inbox);
+        if (directory is null)
         {
-            return new DirectoryInfo(path).LinkTarget is not null;
+            lock (inbox) inbox.Relist = false;
+            inbox.Backlog.Clear();
+            return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (inbox.Backlog.Count == 0)
         {
-            return true;
+            lock (inbox)
+            {
+                if (!inbox.Relist) return;
+                inbox.Relist = false;
+            }
+            var more = false;
+            foreach (var name in directory.EnumerateNames())
+            {
+                if (!name.EndsWith(".json", StringComparison.Ordinal)) continue; // writers' name.json.tmp, anything else
+                if (inbox.Backlog.Count == MaxBacklog) { more = true; break; }
+                inbox.Backlog.Enqueue(name);
+            }
+            if (more) lock (inbox) inbox.Relist = true;
         }
-    }
-
-    private static string? Precheck(IpcFile file)
-    {
-        var info = new FileInfo(file.Path);
-        if (info.LinkTarget is not null) return "symbolic links are not accepted as IPC files";
-        if (info.Length > MaxFileBytes) return $"file is {info.Length} bytes; the limit is {MaxFileBytes}";
-        return null;
-    }
-
-    private void MoveAside(IpcFile file, string reason)
-    {
-        var target = Path.Combine(ErrorsDir, $"{file.SourceFolder}-{file.Name}");
-        try
-        {
-            if (File.Exists(target)) target = Path.Combine(ErrorsDir, $"{file.SourceFolder}-{Guid.NewGuid():N}-{file.Name}");
-            File.Move(file.Path, target);
-            File.WriteAllText(target + ".reason.txt", reason + Environment.NewLine);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Error("Could not move bad IPC file {File} aside: {Error}", file.Path, e.Message);
-            try { File.Delete(file.Path); } catch (IOException) { }
-        }
-        log.Warning("IPC file {Folder}/{Dir}/{Name} refused: {Reason}", file.SourceFolder, file.Directory, file.Name, reason);
+        for (var i = 0; i < FilesPerTurn && inbox.Backlog.TryDequeue(out var name); i++)
+            await ProcessAsync(inbox, directory, name);
     }
 
     public void Dispose()
     {
-        watcher.Dispose();
         scan.Dispose();
+        rootWatcher?.Dispose();
+        stopping.Cancel();
+        ready.Writer.TryComplete();
+        // A handler in progress finishes before the handles it uses are closed (bounded: the handler is ours, not the agent's).
+        try
+        {
+            if (!Task.WaitAll(workers, TimeSpan.FromSeconds(10))) log.Warning("IPC workers still busy at shutdown");
+        }
+        catch (AggregateException)
+        {
+        }
+        lock (scanGate)
+        {
+            foreach (var group in groups.Values) group.Dispose();
+            groups.Clear();
+        }
+        errors.Dispose();
+        root.Dispose();
+        stopping.Dispose();
     }
 }

@@ -99,7 +99,10 @@ public sealed partial class SafeDirectory : IDisposable
     }
 
     /// <summary>The names in this directory (not "." or ".."), read through the handle, never the path.</summary>
-    public IReadOnlyList<string> List()
+    public IReadOnlyList<string> List() => EnumerateNames().ToList();
+
+    /// <summary>The names in this directory, read lazily (a caller can keep only some of a huge directory's names).</summary>
+    internal IEnumerable<string> EnumerateNames()
     {
         // A fresh open of "." has its own offset, so concurrent listings of one handle do not disturb each other.
         var fd = Sys(dir => Syscall.openat(dir, ".", DirectoryFlags), out var openErrno);
@@ -113,7 +116,6 @@ public sealed partial class SafeDirectory : IDisposable
         }
         try
         {
-            var names = new List<string>();
             while (true)
             {
                 var entry = Syscall.readdir(stream);
@@ -121,16 +123,34 @@ public sealed partial class SafeDirectory : IDisposable
                 {
                     var errno = Stdlib.GetLastError();
                     if (errno != 0) throw Failure("list", Path, errno);
-                    return names;
+                    yield break;
                 }
                 if (entry.d_name is "." or "..") continue;
-                names.Add(entry.d_name);
+                yield return entry.d_name;
             }
         }
         finally
         {
             Syscall.closedir(stream);
         }
+    }
+
+    /// <summary>Device and inode of this directory (to notice that the entry it was opened from now names something else).</summary>
+    internal FileId Identity()
+    {
+        Stat st = default;
+        if (Use(dir => Syscall.fstat(dir, out st)) != 0) throw Failure("stat", Path, Stdlib.GetLastError());
+        return new FileId(st.st_dev, st.st_ino);
+    }
+
+    /// <summary>Device and inode of the entry <paramref name="name"/> itself (a link's own), or null when nothing is there.</summary>
+    internal FileId? IdentityOf(string name)
+    {
+        CheckName(name);
+        Stat st = default;
+        if (Sys(dir => Syscall.fstatat(dir, name, out st, AtFlags.AT_SYMLINK_NOFOLLOW), out var errno) == 0) return new FileId(st.st_dev, st.st_ino);
+        if (errno is Errno.ENOENT or Errno.ENOTDIR) return null;
+        throw Failure("stat", Where(name), errno);
     }
 
     /// <summary>What <paramref name="name"/> is, without following it.</summary>
@@ -245,6 +265,9 @@ public sealed partial class SafeDirectory : IDisposable
         EntryKind.Device => "is a device",
         _ => "is not a regular file",
     };
+
+    /// <summary>Which file an entry is: device and inode numbers.</summary>
+    internal readonly record struct FileId(ulong Device, ulong Inode);
 
     private static FilePermissions ToPermissions(UnixFileMode mode) => (FilePermissions)(uint)mode;
 

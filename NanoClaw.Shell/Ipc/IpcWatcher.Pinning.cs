@@ -1,0 +1,98 @@
+using NanoClaw.Shell.SafeFs;
+
+namespace NanoClaw.Shell.Ipc;
+
+public sealed partial class IpcWatcher
+{
+    /// <summary>
+    /// The inbox's directory handle, opened from the group's handle without following a link. Re-pinned when the
+    /// entry now names another directory (the agent deleted, replaced or swapped it); a link or anything else there is
+    /// removed by <see cref="SafeDirectory.OpenChild"/> and the inbox has no handle until a real directory is back.
+    /// </summary>
+    private SafeDirectory? Pin(IpcInbox inbox)
+    {
+        var group = inbox.Group;
+        lock (group.Gate)
+        {
+            if (group.Removed) return null;
+            var parent = group.Handle ??= OpenGroup(group);
+            if (parent is null) return null;
+            var current = parent.IdentityOf(inbox.Name);
+            if (inbox.Handle is not null && current == inbox.PinnedId) return inbox.Handle;
+            inbox.Unpin();
+            inbox.Backlog.Clear(); // names listed from the old directory
+            if (current is null) return null;
+            SafeDirectory pinned;
+            try
+            {
+                pinned = parent.OpenChild(inbox.Name);
+            }
+            catch (SafeFsException e)
+            {
+                log.Warning("IPC directory of {Folder} refused: {Reason}", group.Folder, e.Message);
+                return null;
+            }
+            inbox.Handle = pinned;
+            inbox.PinnedId = pinned.Identity();
+            // Hints only: whatever the path names when an event fires, files are reached through the handle.
+            inbox.Watcher = NewWatcher(inbox.Path, NotifyFilters.FileName | NotifyFilters.DirectoryName,
+                name => { if (name.EndsWith(".json", StringComparison.Ordinal)) Schedule(inbox, relist: true); },
+                () => Schedule(inbox, relist: true));
+            // Files may have arrived before the watch existed.
+            lock (inbox) inbox.Relist = true;
+            return pinned;
+        }
+    }
+
+    /// <summary>Opens <c>data/ipc/&lt;folder&gt;</c> (a host-owned entry) and watches it, non-recursively, for messages/ and tasks/ being replaced.</summary>
+    private SafeDirectory? OpenGroup(IpcGroup group)
+    {
+        if (root.Kind(group.Folder) != EntryKind.Directory) return null;
+        var handle = root.OpenChild(group.Folder);
+        group.Watcher = NewWatcher(group.Path, NotifyFilters.DirectoryName | NotifyFilters.FileName,
+            name =>
+            {
+                foreach (var inbox in group.Inboxes)
+                    if (name == inbox.Name) Schedule(inbox, relist: true);
+            },
+            () => { foreach (var inbox in group.Inboxes) Schedule(inbox, relist: true); });
+        return handle;
+    }
+
+    /// <summary>
+    /// A non-recursive watcher whose events only call <paramref name="changed"/> with the entry's name (new and old name
+    /// for renames, deletions too) and never touch the file system. Null when the directory cannot be watched (gone,
+    /// replaced, watch limit): the safety scan covers it.
+    /// </summary>
+    private FileSystemWatcher? NewWatcher(string path, NotifyFilters filter, Action<string> changed, Action overflow)
+    {
+        try
+        {
+            var watcher = new FileSystemWatcher(path) { IncludeSubdirectories = false, NotifyFilter = filter, InternalBufferSize = 64 * 1024 };
+            watcher.Created += (_, e) => Notify(e.Name);
+            watcher.Deleted += (_, e) => Notify(e.Name);
+            watcher.Renamed += (_, e) =>
+            {
+                Notify(e.Name);
+                Notify(e.OldName);
+            };
+            watcher.Error += (_, e) =>
+            {
+                log.Warning("IPC watcher on {Path} lost events, rescanning: {Error}", path, e.GetException().Message);
+                overflow();
+            };
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            log.Debug("IPC directory {Path} not watched: {Error}", path, e.Message);
+            return null;
+        }
+
+        void Notify(string? name)
+        {
+            if (name is not null && !stopping.IsCancellationRequested) changed(name);
+        }
+    }
+}
