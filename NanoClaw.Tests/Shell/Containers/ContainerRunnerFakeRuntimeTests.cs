@@ -53,6 +53,16 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_root_daemon_runs_the_container_as_the_dedicated_agent_uid()
+    {
+        using var fake = new FakeRuntime(run: OneRecord);
+        var options = project.Options(uid: 0) with { AgentOwner = (59999, 59999) };
+        await Collect(Started(Runner(fake, ContainerCli.Podman, options), Request(Group("fam"), "hello")));
+
+        Assert.Contains(" --user 59999:59999 -e HOME=/home/node ", Assert.Single(fake.Calls));
+    }
+
+    [Fact]
     public async Task Apple_service_is_started_when_its_status_fails()
     {
         using var fake = new FakeRuntime(system: "if [ \"$2\" = start ]; then touch \"$D/up\"; exit 0; fi; [ -f \"$D/up\" ]");

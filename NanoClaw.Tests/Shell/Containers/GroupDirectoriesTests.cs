@@ -86,4 +86,42 @@ public sealed class GroupDirectoriesTests : IDisposable
         Assert.Equal("second", File.ReadAllText(second));
         Assert.False(Directory.Exists(Path.Combine(project.Groups, "fam", "logs")));
     }
+
+    [Fact]
+    [Trait("Category", "Sandbox")]
+    public void A_root_daemon_hands_the_writable_mounts_to_the_agent_uid_without_following_planted_links()
+    {
+        // As root: the dedicated agent uid. Otherwise chown to oneself is all that is allowed, which still shows the
+        // calls go to the right entries and never through a link.
+        var uid = (int)Mono.Unix.Native.Syscall.getuid();
+        var owner = uid == 0 ? (59999, 59999) : (uid, (int)Mono.Unix.Native.Syscall.getgid());
+        var dirs = new GroupDirectories(project.Groups, project.Data, RunLogs, time, agentOwner: owner);
+        dirs.Prepare("fam");
+        var victim = Path.Combine(project.Outside, "victim.txt");
+        File.WriteAllText(victim, "victim");
+        var victimOwner = Owner(victim);
+        File.CreateSymbolicLink(Path.Combine(project.Groups, "fam", "planted"), victim);
+        File.CreateSymbolicLink(Path.Combine(project.Data, "sessions", "fam", ".claude", "planted"), victim);
+
+        dirs.Prepare("fam");
+        var input = dirs.WriteInput("fam", "hi");
+        dirs.WriteCloseSentinel("fam");
+
+        Assert.Equal(victimOwner, Owner(victim));
+        foreach (var path in new[]
+                 {
+                     Path.Combine(project.Groups, "fam"), Path.Combine(project.Data, "ipc", "fam"), Path.Combine(project.Data, "ipc", "fam", "input"),
+                     Path.Combine(project.Data, "ipc", "fam", "messages"), Path.Combine(project.Data, "ipc", "fam", "tasks"),
+                     Path.Combine(project.Data, "sessions", "fam", ".claude"), input, Path.Combine(project.Data, "ipc", "fam", "input", "_close"),
+                 })
+            Assert.Equal(owner, Owner(path));
+        // Host-only places stay the daemon's.
+        Assert.Equal(uid, Owner(Path.Combine(project.Data, "snapshots", "fam")).Item1);
+    }
+
+    private static (int, int) Owner(string path)
+    {
+        Assert.Equal(0, Mono.Unix.Native.Syscall.lstat(path, out var st));
+        return ((int)st.st_uid, (int)st.st_gid);
+    }
 }
