@@ -73,6 +73,15 @@ public sealed record ContainerOptions(
     /// loopback services such as a local API gateway (a C# addition, <c>container.network</c>).
     /// </summary>
     public string Network { get; init; } = "";
+
+    /// <summary>
+    /// Uid and gid agent containers run as when the daemon runs as root (<c>container.agent_uid</c>): the daemon
+    /// hands the writable mounts to it, never to whoever holds uid 1000 on the host. Pick one with no account.
+    /// </summary>
+    public int AgentUid { get; init; } = DefaultAgentUid;
+
+    /// <summary>Default <see cref="AgentUid"/>: below 65536 (so user-namespace remapping keeps it) and outside the ranges distributions allocate.</summary>
+    public const int DefaultAgentUid = 59999;
 }
 
 /// <summary>Data directories, relative to the project root in the file, absolute after loading.</summary>

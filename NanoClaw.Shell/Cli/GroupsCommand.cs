@@ -19,11 +19,14 @@ public static class GroupsCommand
 
     private static Command List()
     {
-        var list = new Command("list", "List registered groups: JID, name, folder and whether it is the main group");
+        var list = new Command("list", "List registered groups: JID, name, folder and whether it is the main group, and where their container run logs are");
         list.SetAction(parse => ShellContext.Run(parse, "groups list", logToFile: false, context =>
         {
             var groups = context.OpenStore().Groups.All();
             Console.Out.Write(Format(groups));
+            // Run logs live where no container can reach them (not under groups/); say where.
+            var logs = Path.GetDirectoryName(Path.GetFullPath(context.Options.Logging.File)) ?? "logs";
+            Console.Out.WriteLine($"Container run logs: {Path.Combine(logs, "runs")}/<folder>/container-<time>.log");
             return ShellContext.ExitOk;
         }));
         return list;

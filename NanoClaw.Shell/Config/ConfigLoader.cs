@@ -96,6 +96,7 @@ public static class ConfigLoader
                 Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool))
             {
                 Network = Read("container.network", d.Container.Network, s => string.IsNullOrEmpty(s.Text) ? Prelude.Right<ConfigError, string>("") : SettingParsers.NonEmptyText(s)),
+                AgentUid = Read("container.agent_uid", d.Container.AgentUid, s => SettingParsers.IntInRange(s, 1, int.MaxValue)),
             },
             new PathOptions(
                 Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.PathText),

@@ -29,7 +29,7 @@ public sealed class ContainerRunner
         this.redact = redact;
         this.log = log.ForContext<ContainerRunner>();
         this.time = time;
-        Directories = new GroupDirectories(options.GroupsDir, options.DataDir, options.SkillsDir, time);
+        Directories = new GroupDirectories(options.GroupsDir, options.DataDir, options.RunLogsDir, time, this.log, options.AgentOwner);
     }
 
     /// <summary>The group directories the runner prepares (also used to pipe input and close idle agents).</summary>
@@ -63,7 +63,7 @@ public sealed class ContainerRunner
         var allowlist = AdditionalMounts.LoadAllowlist(options.AllowlistPath, log);
         var (extras, rejected) = AdditionalMounts.Resolve(group, allowlist, log);
         var globalExists = Directory.Exists(Path.Combine(options.GroupsDir, GroupFolder.Global));
-        var planned = MountPlanner.Plan(new MountPlanRequest(options.ProjectRoot, options.GroupsDir, options.DataDir, group.Folder, group.IsMain, globalExists, extras));
+        var planned = MountPlanner.Plan(PlanRequest(group.Folder, group.IsMain, globalExists, extras));
         if (planned.IsLeft) return planned.Match(_ => "", e => e);
         var plan = planned.Match(p => p, _ => throw new InvalidOperationException());
         foreach (var (mount, reason) in plan.Dropped)
@@ -74,13 +74,37 @@ public sealed class ContainerRunner
 
         var startedAt = time.GetUtcNow();
         var name = ContainerNaming.Name(group.Folder, startedAt.ToUnixTimeMilliseconds());
-        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, options.HostUid, options.HostGid, options.Image, request.ExtraEnv) { Network = options.Network };
+        // A root daemon runs the container as the dedicated agent uid it handed the writable mounts to (F17).
+        var (uid, gid) = options.AgentOwner ?? (options.HostUid, options.HostGid);
+        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, uid, gid, options.Image, request.ExtraEnv) { Network = options.Network };
         var args = RuntimeCommand.Run(runtime.Cli, spec);
         var outputs = new ReplaySubject<ContainerOutput>();
         var run = new RunState(this, request, name, args, plan.Mounts, rejected, outputs, startedAt);
         run.ArmTimeout();
         var completion = Task.Run(() => run.ExecuteAsync(ct), CancellationToken.None);
         return new ContainerRun(name, outputs, completion, plan.Mounts);
+    }
+
+    /// <summary>
+    /// The planner's input: NanoClaw's own directories, the secrets main's project view must hide (those that
+    /// exist: a mount needs an existing target), the read-only skills and the empty directory used as a shadow.
+    /// </summary>
+    private MountPlanRequest PlanRequest(string folder, bool isMain, bool globalExists, Seq<VolumeMount> extras)
+    {
+        var request = new MountPlanRequest(options.ProjectRoot, options.GroupsDir, options.DataDir, folder, isMain, globalExists, extras)
+        {
+            StoreDir = options.StoreDir,
+            LogsDir = options.LogsDir,
+            CredentialsFile = options.CredentialsFile,
+            SkillsDir = Directory.Exists(options.SkillsDir) ? Some(options.SkillsDir) : None,
+            EmptyDir = Directories.EmptyDir,
+        };
+        if (!isMain) return request;
+        var existing = MountPlanner.HiddenFromProject(request)
+            .Choose(p => Directory.Exists(p) ? Some(new HiddenPath(p, true))
+                : File.Exists(p) || new FileInfo(p).LinkTarget is not null ? Some(new HiddenPath(p, false))
+                : None);
+        return request with { ExistingHidden = existing.ToSeq() };
     }
 
     /// <summary>The moving parts of one run.</summary>
@@ -164,9 +188,9 @@ public sealed class ContainerRunner
             var outcome = startError.Match(
                 Some: e => new ContainerRunResult(exitCode, false, produced, OutputStatus.Error, Some(e), duration),
                 None: () => TimeoutRules.Outcome(exitCode, wasTimedOut, produced, duration, hard));
-            Log.Information("Container {Name} finished in {Duration:0} ms: exit {Exit}, {Status}{Error}",
-                name, duration.TotalMilliseconds, outcome.ExitCode, outcome.Status, outcome.Error.Map(x => " — " + x).IfNone(""));
-            WriteRunLog(outcome);
+            var logFile = WriteRunLog(outcome);
+            Log.Information("Container {Name} finished in {Duration:0} ms: exit {Exit}, {Status}{Error}; run log {RunLog}",
+                name, duration.TotalMilliseconds, outcome.ExitCode, outcome.Status, outcome.Error.Map(x => " — " + x).IfNone(""), logFile);
             outputs.OnCompleted();
             forceful.Dispose();
             return outcome;
@@ -239,7 +263,7 @@ public sealed class ContainerRunner
             }, null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
         }
 
-        private void WriteRunLog(ContainerRunResult outcome)
+        private string WriteRunLog(ContainerRunResult outcome)
         {
             try
             {
@@ -248,13 +272,12 @@ public sealed class ContainerRunner
                     RunLog.SafeInput(request.Input), stdout.ToString(), stdout.Truncated, stderr.ToString(), stderr.Truncated);
                 var text = owner.redact(RunLog.Render(entry, owner.options.VerboseRunLogs));
                 foreach (var secret in request.Input.Secrets.Values.Where(s => s.Length > 0)) text = text.Replace(secret, "[REDACTED]", StringComparison.Ordinal);
-                var dir = Path.Combine(owner.Directories.GroupDir(request.Group.Folder), "logs");
-                Directory.CreateDirectory(dir);
-                File.WriteAllText(Path.Combine(dir, RunLog.FileName(startedAt)), text);
+                return owner.Directories.WriteRunLog(request.Group.Folder, startedAt, text);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Log.Warning("Cannot write the run log of {Name}: {Error}", name, e.Message);
+                return "(not written)";
             }
         }
     }

@@ -50,14 +50,36 @@ public sealed record ContainerRunnerOptions(
             string.Equals(o.Logging.Level, "DEBUG", StringComparison.OrdinalIgnoreCase), uid, gid, TimeSpan.FromSeconds(10))
         {
             Network = o.Container.Network,
+            StoreDir = o.Paths.StoreDir,
+            LogsDir = Path.GetDirectoryName(Path.GetFullPath(o.Logging.File)) ?? Path.Combine(projectRoot, "logs"),
+            CredentialsFile = Path.Combine(projectRoot, NanoClaw.Shell.Config.ConfigLoader.CredentialsFile),
+            AgentOwner = uid == 0 && OperatingSystem.IsLinux() ? (o.Container.AgentUid, o.Container.AgentUid) : null,
         };
     }
 
     /// <summary>Network the containers join (<c>container.network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";
 
-    /// <summary>Where the skills copied into every session store come from.</summary>
+    /// <summary>The skills, mounted read-only at <c>/home/node/.claude/skills</c> (host-owned, never copied into a session store).</summary>
     public string SkillsDir => Path.Combine(ProjectRoot, "container", "skills");
+
+    /// <summary>
+    /// Set for a root daemon on Linux: the dedicated uid/gid (<c>container.agent_uid</c>) containers run as
+    /// (<c>--user</c>) and the writable mounts are handed to. Null: containers keep today's user mapping.
+    /// </summary>
+    public (int Uid, int Gid)? AgentOwner { get; init; }
+
+    /// <summary>The store (<c>paths.store_dir</c>): never mounted, shadowed in main's project view.</summary>
+    public string StoreDir { get; init; } = "";
+
+    /// <summary>The directory of the daemon's log file: never mounted; run logs go to its <c>runs/</c>.</summary>
+    public string LogsDir { get; init; } = "";
+
+    /// <summary>The secrets file: never mounted, shadowed in main's project view.</summary>
+    public string CredentialsFile { get; init; } = "";
+
+    /// <summary>Run logs: <c>&lt;logs&gt;/runs/&lt;folder&gt;/container-&lt;ts&gt;.log</c>, a place no container can reach.</summary>
+    public string RunLogsDir => Path.Combine(LogsDir.Length > 0 ? LogsDir : Path.Combine(ProjectRoot, "logs"), "runs");
 }
 
 /// <summary>One run to perform.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,52 +5,54 @@ using LanguageExt;
 using NanoClaw.Core.Containers;
 using NanoClaw.Core.Domain;
 using NanoClaw.Core.Groups;
+using NanoClaw.Shell.SafeFs;
+using Serilog;
 
 namespace NanoClaw.Shell.Containers;
 
 /// <summary>
-/// The host side of a group's files around a container run: its folder, its Claude session store, its IPC
-/// directories, the snapshots and the input files (SPEC §7, §8). Paths are absolute.
+/// The host side of a group's files around a container run (SPEC §7, §8). Two kinds of place, kept apart:
+/// <list type="bullet">
+/// <item>agent-writable (<c>groups/&lt;f&gt;</c>, <c>data/sessions/&lt;f&gt;/.claude</c>, <c>data/ipc/&lt;f&gt;</c>): touched only
+/// through <see cref="SafeDirectory"/> — relative to a handle, never following a link, never blocking on a FIFO;</item>
+/// <item>host-only (<c>data/snapshots/&lt;f&gt;</c>, mounted read-only; <c>logs/runs/&lt;f&gt;</c>, never mounted): plain I/O.</item>
+/// </list>
+/// Paths are absolute. Nothing here writes into the session store any more (settings and skills come read-only).
 /// </summary>
 public sealed class GroupDirectories
 {
     /// <summary>Name of the empty file asking the agent to finish.</summary>
     public const string CloseSentinel = "_close";
 
+    private static readonly string[] IpcSubdirs = ["messages", "tasks", "input"];
+    private const UnixFileMode PublicDir = (UnixFileMode)0b111_101_101;   // 0755: the container's uid reads it
+    private const UnixFileMode PublicFile = (UnixFileMode)0b110_100_100;  // 0644
+
     private readonly string groupsDir;
     private readonly string dataDir;
-    private readonly string skillsDir;
+    private readonly string runLogsDir;
     private readonly TimeProvider time;
-    private readonly bool giveToAgentUser;
+    private readonly ILogger log;
+    private readonly (int Uid, int Gid)? agentOwner;
 
-    /// <summary>
-    /// The uid/gid of the image's <c>node</c> user. When the daemon runs as root the container runs as this user
-    /// (no <c>--user</c> mapping), so the directories it must write are handed to it.
-    /// </summary>
-    public const int AgentUserId = 1000;
-
-    /// <param name="skillsDir">Where the container skills live (<c>container/skills</c>); may be missing.</param>
-    public GroupDirectories(string groupsDir, string dataDir, string skillsDir, TimeProvider time)
+    /// <param name="groupsDir"><c>groups/</c>.</param>
+    /// <param name="dataDir"><c>data/</c>.</param>
+    /// <param name="runLogsDir">Host-only directory of run logs (<c>logs/runs</c>).</param>
+    /// <param name="time">Clock for file names and snapshots.</param>
+    /// <param name="log">Where refused entries are reported.</param>
+    /// <param name="agentOwner">
+    /// When set (a root daemon), the uid/gid the containers run as: the writable mounts are handed to it
+    /// (no-follow chown), never to whoever holds uid 1000 on the host.
+    /// </param>
+    public GroupDirectories(string groupsDir, string dataDir, string runLogsDir, TimeProvider time, ILogger? log = null, (int Uid, int Gid)? agentOwner = null)
     {
         this.groupsDir = Path.GetFullPath(groupsDir);
         this.dataDir = Path.GetFullPath(dataDir);
-        this.skillsDir = Path.GetFullPath(skillsDir);
+        this.runLogsDir = Path.GetFullPath(runLogsDir);
         this.time = time;
-        giveToAgentUser = OperatingSystem.IsLinux() && HostUser.Current().Uid == 0;
+        this.log = (log ?? Serilog.Core.Logger.None).ForContext<GroupDirectories>();
+        this.agentOwner = agentOwner;
     }
-
-    /// <summary>The settings Claude Code reads in every group's session store (as NanoClaw writes it).</summary>
-    public static string DefaultClaudeSettings =>
-        """
-        {
-          "env": {
-            "CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS": "1",
-            "CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD": "1",
-            "CLAUDE_CODE_DISABLE_AUTO_MEMORY": "0"
-          }
-        }
-
-        """;
 
     /// <summary><c>groups/&lt;folder&gt;</c>.</summary>
     public string GroupDir(string folder) => Resolve(groupsDir, folder);
@@ -59,71 +60,125 @@ public sealed class GroupDirectories
     /// <summary><c>data/ipc/&lt;folder&gt;</c>.</summary>
     public string IpcDir(string folder) => Resolve(Path.Combine(dataDir, "ipc"), folder);
 
+    /// <summary><c>data/sessions/&lt;folder&gt;</c> (its <c>.claude</c> is the mounted session store).</summary>
+    public string SessionDir(string folder) => Resolve(Path.Combine(dataDir, "sessions"), folder);
+
     /// <summary><c>data/sessions/&lt;folder&gt;/.claude</c>.</summary>
-    public string ClaudeDir(string folder) => Path.Combine(Resolve(Path.Combine(dataDir, "sessions"), folder), ".claude");
+    public string ClaudeDir(string folder) => Path.Combine(SessionDir(folder), ".claude");
 
     /// <summary><c>data/ipc/&lt;folder&gt;/input</c>.</summary>
     public string InputDir(string folder) => Path.Combine(IpcDir(folder), "input");
 
+    /// <summary><c>data/snapshots/&lt;folder&gt;</c>: host-owned, mounted read-only at <c>/workspace/snapshots</c>.</summary>
+    public string SnapshotsDir(string folder) => MountPlanner.SnapshotsDir(dataDir, folder).Match(p => p, e => throw new ArgumentException(e, nameof(folder)));
+
+    /// <summary><c>logs/runs/&lt;folder&gt;</c>: host-only, never mounted.</summary>
+    public string RunLogDir(string folder) => Resolve(runLogsDir, folder);
+
+    /// <summary>The root of the run logs (<c>logs/runs</c>), for telling the user where they are.</summary>
+    public string RunLogsRoot => runLogsDir;
+
+    /// <summary><c>data/empty</c>: a host-owned empty directory (0555) that shadows secrets in main's project view.</summary>
+    public string EmptyDir => Path.Combine(dataDir, "empty");
+
     /// <summary>
-    /// Creates what a run needs: the group folder with <c>logs/</c>, the IPC directories, and the session store with
-    /// <c>settings.json</c> (only if missing: the user may have edited it) and a fresh copy of the skills.
-    /// A stale <c>_close</c> from an earlier run is removed so the new agent does not stop at once, and so is stale
-    /// input (the new prompt already carries every unanswered message).
+    /// Creates what a run needs: the group folder, the IPC directories, the session store (with an empty
+    /// <c>skills</c> mount point) and the host-only snapshot directory. A stale <c>_close</c> and leftover input from
+    /// an earlier run are removed (the new prompt already carries every unanswered message). Whatever the agent left
+    /// where a directory belongs (a link, a FIFO, a file) is removed with a logged reason and never followed.
     /// </summary>
     public void Prepare(string folder)
     {
-        Directory.CreateDirectory(Path.Combine(GroupDir(folder), "logs"));
-        foreach (var sub in new[] { "messages", "tasks", "input" }) Directory.CreateDirectory(Path.Combine(IpcDir(folder), sub));
-        File.Delete(Path.Combine(InputDir(folder), CloseSentinel));
-        // Input piped to an earlier agent that was already closing (or died) was never answered; the pipeline rolled
-        // its cursor back and puts those messages in this run's prompt, so the leftover files would repeat them.
-        foreach (var leftover in Directory.EnumerateFiles(InputDir(folder), "*.json*")) File.Delete(leftover);
-        var claude = ClaudeDir(folder);
-        Directory.CreateDirectory(claude);
-        var settings = Path.Combine(claude, "settings.json");
-        if (!File.Exists(settings)) WriteAtomically(settings, DefaultClaudeSettings);
-        if (Directory.Exists(skillsDir))
+        Directory.CreateDirectory(groupsDir);
+        using (var groups = SafeDirectory.Open(groupsDir))
+        using (ChildDirectory(groups, folder, "group folder")) { }
+
+        using (var ipc = OpenAgentRoot(Path.Combine(dataDir, "ipc"), folder))
         {
-            foreach (var skill in Directory.EnumerateDirectories(skillsDir))
-                CopyTree(skill, Path.Combine(claude, "skills", Path.GetFileName(skill)));
+            foreach (var sub in IpcSubdirs)
+            {
+                using var d = ChildDirectory(ipc, sub, "IPC directory");
+                if (sub == "input") ClearInput(d, folder);
+            }
         }
-        if (giveToAgentUser) GiveToAgentUser(folder);
+        using (var session = OpenAgentRoot(Path.Combine(dataDir, "sessions"), folder))
+        using (var claude = ChildDirectory(session, ".claude", "session store"))
+        using (ChildDirectory(claude, "skills", "skills mount point")) { }
+
+        EnsureHostDir(SnapshotsDir(folder), PublicDir);
+        if (!Directory.Exists(EmptyDir)) EnsureHostDir(EmptyDir, (UnixFileMode)0b101_101_101);
+        if (agentOwner is { } owner) GiveToAgent(folder, owner);
+    }
+
+    private static SafeDirectory OpenAgentRoot(string parent, string folder)
+    {
+        Directory.CreateDirectory(parent);
+        using var p = SafeDirectory.Open(parent);
+        return p.OpenOrCreateChild(folder);
+    }
+
+    /// <summary>Opens (or creates) a directory inside an agent-writable one, logging what had to be removed first.</summary>
+    private SafeDirectory ChildDirectory(SafeDirectory parent, string name, string what)
+    {
+        var kind = parent.Kind(name);
+        if (kind is not (EntryKind.Directory or EntryKind.Missing))
+            log.Warning("Removed a {Kind} found where the {What} '{Name}' belongs; it was not followed", kind, what, name);
+        return parent.OpenOrCreateChild(name);
+    }
+
+    private void ClearInput(SafeDirectory input, string folder)
+    {
+        foreach (var name in input.List())
+        {
+            // Input piped to an earlier agent that was already closing (or died) was never answered; the pipeline
+            // rolled its cursor back and puts those messages in this run's prompt, so leftover files would repeat them.
+            if (name != CloseSentinel && !name.Contains(".json", StringComparison.Ordinal)) continue;
+            var kind = input.Kind(name);
+            if (kind is not (EntryKind.File or EntryKind.Missing))
+                log.Warning("Removed a {Kind} named {Name} from the input directory of {Folder}", kind, name, folder);
+            try { input.Delete(name); }
+            catch (SafeFsException e) { log.Warning("Cannot remove {Name} from the input directory of {Folder}: {Error}", name, folder, e.Message); }
+        }
     }
 
     /// <summary>
-    /// A root daemon creates these directories as root (mode 755), where the container's <c>node</c> user could
-    /// neither consume its input files nor write its session or memory. Hands the writable mounts and their
-    /// top-level entries to that user. <c>lchown</c> never follows links, so a link the agent planted cannot
-    /// make root give away a file outside its folders.
+    /// A root daemon creates these directories as root, where the container's user could not write them. Hands the
+    /// writable mounts and their top-level entries to the dedicated agent uid, without following any link.
     /// </summary>
-    private void GiveToAgentUser(string folder)
+    private void GiveToAgent(string folder, (int Uid, int Gid) owner)
     {
-        var group = GroupDir(folder);
-        var ipc = IpcDir(folder);
-        var claude = ClaudeDir(folder);
-        var roots = new[] { group, Path.Combine(group, "logs"), ipc, Path.Combine(ipc, "messages"), Path.Combine(ipc, "tasks"),
-            Path.Combine(ipc, "input"), Path.GetDirectoryName(claude)!, claude };
-        foreach (var dir in roots) Chown(dir);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(group).Concat(Directory.EnumerateFileSystemEntries(claude))) Chown(entry);
+        using (var groups = SafeDirectory.Open(groupsDir))
+        {
+            groups.ChangeOwner(folder, owner.Uid, owner.Gid);
+            using var group = groups.OpenChild(folder);
+            foreach (var name in group.List()) group.ChangeOwner(name, owner.Uid, owner.Gid);
+        }
+        using (var ipcRoot = SafeDirectory.Open(Path.Combine(dataDir, "ipc")))
+        {
+            ipcRoot.ChangeOwner(folder, owner.Uid, owner.Gid);
+            using var ipc = ipcRoot.OpenChild(folder);
+            foreach (var sub in IpcSubdirs) ipc.ChangeOwner(sub, owner.Uid, owner.Gid);
+        }
+        using (var sessions = SafeDirectory.Open(Path.Combine(dataDir, "sessions")))
+        {
+            sessions.ChangeOwner(folder, owner.Uid, owner.Gid);
+            using var session = sessions.OpenChild(folder);
+            session.ChangeOwner(".claude", owner.Uid, owner.Gid);
+            using var claude = session.OpenChild(".claude");
+            foreach (var name in claude.List()) claude.ChangeOwner(name, owner.Uid, owner.Gid);
+        }
     }
 
-    private static void Chown(string path)
-    {
-        if (LChown(path, AgentUserId, AgentUserId) != 0)
-            throw new IOException($"cannot hand {path} to the container user {AgentUserId}: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    [DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
-    private static extern int LChown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
-
-    /// <summary>Writes <c>current_tasks.json</c> and <c>available_groups.json</c> into the group's IPC directory.</summary>
+    /// <summary>
+    /// Writes <c>current_tasks.json</c> and <c>available_groups.json</c> into <c>data/snapshots/&lt;folder&gt;</c>, a
+    /// directory no container can write (it is mounted read-only), so plain file I/O is safe here.
+    /// </summary>
     public void WriteSnapshots(string folder, bool isMain, Seq<ScheduledTask> tasks, Seq<AvailableGroup> groups)
     {
-        var ipc = IpcDir(folder);
-        Directory.CreateDirectory(ipc);
-        ReplaceBeforeRun(Path.Combine(ipc, Snapshots.TasksFile), Snapshots.Tasks(folder, isMain, tasks));
-        ReplaceBeforeRun(Path.Combine(ipc, Snapshots.GroupsFile), Snapshots.Groups(isMain, groups, IsoTimestamp.From(time.GetUtcNow())));
+        var dir = SnapshotsDir(folder);
+        EnsureHostDir(dir, PublicDir);
+        ReplaceBeforeRun(Path.Combine(dir, Snapshots.TasksFile), Snapshots.Tasks(folder, isMain, tasks));
+        ReplaceBeforeRun(Path.Combine(dir, Snapshots.GroupsFile), Snapshots.Groups(isMain, groups, IsoTimestamp.From(time.GetUtcNow())));
     }
 
     /// <summary>
@@ -134,24 +189,40 @@ public sealed class GroupDirectories
     private static void ReplaceBeforeRun(string path, string text)
     {
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
+        File.Delete(tmp);
+        using (var f = new FileStream(tmp, CreateNew(PublicFile)))
+            f.Write(Encoding.UTF8.GetBytes(text));
         File.Delete(path);
         File.Move(tmp, path);
     }
 
-    /// <summary>Asks the group's running agent to finish: the empty <c>input/_close</c> file.</summary>
+    /// <summary>O_CREAT|O_EXCL: never opens what is already there, a link included.</summary>
+    private static FileStreamOptions CreateNew(UnixFileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+        return options;
+    }
+
+    private static void EnsureHostDir(string path, UnixFileMode mode)
+    {
+        if (Directory.Exists(path)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, mode);
+    }
+
+    /// <summary>Asks the group's running agent to finish: the empty <c>input/_close</c> file (random temp, then renameat).</summary>
     public void WriteCloseSentinel(string folder)
     {
-        Directory.CreateDirectory(InputDir(folder));
-        WriteAtomically(Path.Combine(InputDir(folder), CloseSentinel), "");
+        using var input = OpenInput(folder);
+        input.WriteAtomically(CloseSentinel, [], PublicFile);
+        if (agentOwner is { } owner) input.ChangeOwner(CloseSentinel, owner.Uid, owner.Gid);
     }
 
     /// <summary>Pipes a follow-up message to the group's running agent: <c>input/&lt;epoch ms&gt;-&lt;rand&gt;.json</c>.</summary>
     /// <returns>The file written.</returns>
     public string WriteInput(string folder, string text)
     {
-        var dir = InputDir(folder);
-        Directory.CreateDirectory(dir);
         var name = $"{time.GetUtcNow().ToUnixTimeMilliseconds()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.json";
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -161,26 +232,47 @@ public sealed class GroupDirectories
             w.WriteString("text", text);
             w.WriteEndObject();
         }
-        var path = Path.Combine(dir, name);
-        WriteAtomically(path, Encoding.UTF8.GetString(buffer.ToArray()));
-        return path;
+        using var input = OpenInput(folder);
+        input.WriteAtomically(name, buffer.ToArray(), PublicFile);
+        if (agentOwner is { } owner) input.ChangeOwner(name, owner.Uid, owner.Gid);
+        return Path.Combine(InputDir(folder), name);
     }
 
-    /// <summary>Writes <c>path.tmp</c> then renames it, so readers never see half a file.</summary>
-    internal static void WriteAtomically(string path, string text)
+    /// <summary>
+    /// <c>data/ipc/&lt;folder&gt;/input</c> opened without following links. A link, FIFO or file the agent put there
+    /// in place of the directory is removed (logged) and a real directory made; nothing outside is ever touched.
+    /// </summary>
+    private SafeDirectory OpenInput(string folder)
     {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
+        using var ipc = OpenAgentRoot(Path.Combine(dataDir, "ipc"), folder);
+        return ChildDirectory(ipc, "input", "IPC directory");
+    }
+
+    /// <summary>
+    /// Writes one run's log to <c>logs/runs/&lt;folder&gt;/container-&lt;ts&gt;.log</c> (host-only), created exclusively
+    /// (a name already taken gets a suffix; an existing link is never followed).
+    /// </summary>
+    /// <returns>The file written.</returns>
+    public string WriteRunLog(string folder, DateTimeOffset startedAt, string text)
+    {
+        var dir = RunLogDir(folder);
+        EnsureHostDir(dir, (UnixFileMode)0b111_000_000);
+        var baseName = RunLog.FileName(startedAt);
+        for (var attempt = 0; ; attempt++)
+        {
+            var path = Path.Combine(dir, attempt == 0 ? baseName : baseName.Replace(".log", $"-{attempt}.log", StringComparison.Ordinal));
+            try
+            {
+                using var f = new FileStream(path, CreateNew((UnixFileMode)0b110_000_000));
+                f.Write(Encoding.UTF8.GetBytes(text));
+                return path;
+            }
+            catch (IOException) when (attempt < 20 && (File.Exists(path) || new FileInfo(path).LinkTarget is not null))
+            {
+            }
+        }
     }
 
     private static string Resolve(string baseDir, string folder) =>
         GroupFolder.ResolveUnder(baseDir, folder).Match(p => p, e => throw new ArgumentException(e, nameof(folder)));
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
-        foreach (var dir in Directory.EnumerateDirectories(from)) CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
-    }
 }

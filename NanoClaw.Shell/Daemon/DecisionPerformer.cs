@@ -15,7 +15,9 @@ namespace NanoClaw.Shell.Daemon;
 /// <summary>
 /// Performs the core's decisions: launches containers, writes IPC input and close sentinels, sends text, keeps
 /// cursors, sessions and task results in the store, and arms timers. Results go back to the loop as events.
-/// Runs on the event-loop thread; anything slow is started, not awaited.
+/// Runs on the event-loop thread; anything slow is started, not awaited. Work on a group's agent-writable files
+/// (prepare + start, input files, <c>_close</c>) never runs here: it goes to that group's serial worker
+/// (<see cref="GroupWorkQueue"/>), so an agent's file system can never freeze the loop (F4).
 /// </summary>
 public sealed class DecisionPerformer
 {
@@ -31,6 +33,7 @@ public sealed class DecisionPerformer
     private readonly ConcurrentDictionary<string, RunningContainer> running = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> taskStarts = new();
     private readonly IdleCloser idle;
+    private readonly GroupWorkQueue files;
     private volatile bool shuttingDown;
 
     private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
@@ -38,6 +41,7 @@ public sealed class DecisionPerformer
     public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
         TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, TimeSpan idleTimeout, ILogger log)
     {
+        files = new GroupWorkQueue(log);
         idle = new IdleCloser(clock, idleTimeout, jid => WithFolder(jid, f =>
         {
             log.Information("Closing idle agent of {Folder}", f);
@@ -128,7 +132,22 @@ public sealed class DecisionPerformer
         launch.Task.IfSome(t => taskStarts[t.Id] = startedAt);
         if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
 
-        runner.Start(request).Match(
+        files.Enqueue(launch.Folder, () => StartRun(launch, request));
+    }
+
+    /// <summary>On the group's worker: prepares the directories, writes the snapshots and starts the container.</summary>
+    private void StartRun(Decision.LaunchContainer launch, ContainerRunRequest request)
+    {
+        Either<string, ContainerRun> started;
+        try
+        {
+            started = runner.Start(request);
+        }
+        catch (Exception e)
+        {
+            started = $"cannot start: {e.Message}";
+        }
+        started.Match(
             Right: run =>
             {
                 log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
@@ -146,7 +165,7 @@ public sealed class DecisionPerformer
             {
                 log.Error("Could not start a container for {Folder}: {Reason}", launch.Folder, reason);
                 running.TryRemove(launch.GroupJid, out _);
-                Task.Run(() => post(new PipelineEvent.ContainerExited(launch.GroupJid, false)));
+                post(new PipelineEvent.ContainerExited(launch.GroupJid, false));
             });
     }
 
@@ -212,18 +231,23 @@ public sealed class DecisionPerformer
 
     private static bool GroupFolderIsValid(string folder) => Core.Groups.GroupFolder.IsValid(folder);
 
+    /// <summary>Queues <paramref name="act"/> on the running group's file worker (after its start and earlier writes).</summary>
     private void WithFolder(string groupJid, Action<string> act)
     {
         if (running.TryGetValue(groupJid, out var run))
         {
-            try
+            var folder = run.Folder;
+            files.Enqueue(folder, () =>
             {
-                act(run.Folder);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                log.Error("IPC write for {Folder} failed: {Error}", run.Folder, e.Message);
-            }
+                try
+                {
+                    act(folder);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    log.Error("IPC write for {Folder} failed: {Error}", folder, e.Message);
+                }
+            });
         }
     }
 

@@ -185,6 +185,11 @@ public abstract class AgentScenarios(IRunnerLauncher launcher) : IAsyncLifetime
         var toolResult = Assert.Single(Api.ConversationTurns[^1].ToolResults);
         var output = RecordedRequest.ContentText(toolResult);
         Assert.Contains("PATH=", output);
+        // NanoClaw's default settings reach Claude Code through --settings (no file in the session store) and apply.
+        Assert.Contains("CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS=1", output);
+        Assert.Contains("CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD=1", output);
+        // The read-only skills at ~/.claude/skills are found: the model is told about the browser skill.
+        Assert.Contains(Api.ConversationTurns, t => t.RawBody.Contains("headless Chromium", StringComparison.Ordinal));
         Assert.DoesNotContain(Api.ApiKey, output);
         Assert.DoesNotContain("ANTHROPIC_API_KEY", output);
         await CloseAndExpectExitAsync(runner);

@@ -11,7 +11,7 @@ public sealed class AgentWorkspace : IDisposable
     public AgentWorkspace()
     {
         Root = Path.Combine(Path.GetTempPath(), "nanoclaw-agent-" + Guid.NewGuid().ToString("N")[..12]);
-        foreach (var dir in new[] { Group, Global, Extra, Input, Messages, Tasks, ClaudeHome })
+        foreach (var dir in new[] { Group, Global, Extra, Input, Messages, Tasks, ClaudeHome, Snapshots })
         {
             Directory.CreateDirectory(dir);
         }
@@ -29,6 +29,10 @@ public sealed class AgentWorkspace : IDisposable
     public string Input => Path.Combine(Ipc, "input");
     public string Messages => Path.Combine(Ipc, "messages");
     public string Tasks => Path.Combine(Ipc, "tasks");
+    /// <summary>The host's read-only snapshots (<c>/workspace/snapshots</c> in the image).</summary>
+    public string Snapshots => Path.Combine(Workspace, "snapshots");
+    /// <summary>The repository's skills: the daemon mounts them read-only at <c>~/.claude/skills</c>.</summary>
+    public static string Skills => Path.Combine(NanoClaw.Tests.Support.Requirements.RepoRoot(), "container", "skills");
     /// <summary>HOME for the host runner; its .claude is what the image mounts at /home/node/.claude.</summary>
     public string Home => Path.Combine(Root, "home");
     public string ClaudeHome => Path.Combine(Home, ".claude");

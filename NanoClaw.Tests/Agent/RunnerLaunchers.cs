@@ -19,6 +19,9 @@ public sealed class HostRunnerLauncher : IRunnerLauncher
     {
         var runner = RunnerPath();
         var info = new ProcessStartInfo(runner) { WorkingDirectory = workspace.Root };
+        // The daemon mounts the skills read-only at ~/.claude/skills; on the host a link stands in for that mount.
+        var skills = Path.Combine(workspace.ClaudeHome, "skills");
+        if (!Directory.Exists(skills)) Directory.CreateSymbolicLink(skills, AgentWorkspace.Skills);
         info.Environment["NANOCLAW_WORKSPACE"] = workspace.Workspace;
         info.Environment["NANOCLAW_CLAUDE_BIN"] = Requirements.ClaudeCli ?? "claude";
         info.Environment["HOME"] = workspace.Home;
@@ -69,6 +72,8 @@ public sealed class ImageRunnerLauncher : IRunnerLauncher
             "-v", $"{workspace.Global}:/workspace/global:ro",
             "-v", $"{workspace.Ipc}:/workspace/ipc",
             "-v", $"{workspace.ClaudeHome}:/home/node/.claude",
+            "-v", $"{AgentWorkspace.Skills}:/home/node/.claude/skills:ro",
+            "-v", $"{workspace.Snapshots}:/workspace/snapshots:ro",
             Image,
         })
         {

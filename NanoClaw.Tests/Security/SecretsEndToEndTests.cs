@@ -51,7 +51,7 @@ public sealed class SecretsEndToEndTests
         Assert.Equal(api.ApiKey, api.Requests.Last().Headers["x-api-key"]);
 
         // The idle container closes and its run log is written (DEBUG: with the full input).
-        var runLogs = Path.Combine(daemon.Root, "groups", "main", "logs");
+        var runLogs = Path.Combine(daemon.Root, "logs", "runs", "main");
         for (var i = 0; i < 100 && (!Directory.Exists(runLogs) || Directory.GetFiles(runLogs, "container-*.log").Length == 0); i++) await Task.Delay(100);
         Assert.NotEmpty(Directory.GetFiles(runLogs, "container-*.log"));
         Assert.Equal(0, await daemon.StopAsync());

@@ -147,6 +147,7 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
             ["NANOCLAW_GROUP_FOLDER"] = input.GroupFolder,
             ["NANOCLAW_IS_MAIN"] = input.IsMain ? "1" : "0",
             ["NANOCLAW_IPC_DIR"] = paths.Ipc,
+            ["NANOCLAW_SNAPSHOTS_DIR"] = paths.Snapshots,
         };
         if (Environment.GetEnvironmentVariable("TZ") is { Length: > 0 } tz) env["TZ"] = tz;
         var self = Environment.ProcessPath ?? "nanoclaw-agent-runner";

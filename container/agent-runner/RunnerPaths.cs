@@ -15,7 +15,9 @@ internal sealed record RunnerPaths(string Workspace)
     public string IpcMessages => Path.Combine(Ipc, "messages");
     public string IpcTasks => Path.Combine(Ipc, "tasks");
     public string CloseSentinel => Path.Combine(IpcInput, "_close");
-    public string TasksSnapshot => Path.Combine(Ipc, "current_tasks.json");
+    /// <summary>Read-only snapshots the host writes before each run (tasks, groups): never in a directory the agent can write.</summary>
+    public string Snapshots => Path.Combine(Workspace, "snapshots");
+    public string TasksSnapshot => Path.Combine(Snapshots, "current_tasks.json");
     public string Conversations => Path.Combine(Group, "conversations");
 
     public static RunnerPaths FromEnvironment() =>

@@ -19,17 +19,95 @@ public class MountPlannerProperties
     // Extras as an over-wide allowlist might admit them: the project, its parts, other groups, and harmless places.
     private static readonly Gen<VolumeMount> Extra =
         from host in Gen.Elements(Project, Groups, Groups + "/beta", Groups + "/alpha/sub", Data, Data + "/ipc/beta", "/srv",
-            "/", "/home/u/docs", "/home/u/music", Project + "/store", "/home/u/docs/a")
+            "/", "/home/u/docs", "/home/u/music", Project + "/store", "/home/u/docs/a", "/var/lib/nanoclaw-store/auth", "/var/log", "/var/log/nanoclaw")
         from name in Gen.Elements("docs", "music", "x", "../escape", "a:b", "project", "docs")
         from ro in Gen.Elements(true, false)
         select new VolumeMount(host, MountPolicy.ExtraBase + "/" + name, ro);
+
+    // The store and logs either inside the project (the default) or elsewhere (paths.store_dir, logging.file).
+    private static readonly Gen<(string Store, string Logs, string Credentials)> Secrets =
+        from store in Gen.Elements(Project + "/store", "/var/lib/nanoclaw-store", "")
+        from logs in Gen.Elements(Project + "/logs", "/var/log/nanoclaw", "")
+        from creds in Gen.Elements(Project + "/credentials.yml", "")
+        select (store, logs, creds);
 
     private static readonly Gen<MountPlanRequest> Request =
         from folder in Folder
         from isMain in Gen.Elements(true, false)
         from global in Gen.Elements(true, false)
         from extras in Gen.ListOf(Extra)
-        select new MountPlanRequest(Project, Groups, Data, folder, isMain, global, toSeq(extras.Take(6)));
+        from secrets in Secrets
+        from skills in Gen.Elements(true, false)
+        from existing in Gen.ListOf(Gen.Elements(true, false))
+        let bare = new MountPlanRequest(Project, Groups, Data, folder, isMain, global, toSeq(extras.Take(6)))
+        {
+            StoreDir = secrets.Store,
+            LogsDir = secrets.Logs,
+            CredentialsFile = secrets.Credentials,
+            SkillsDir = skills ? Some(Project + "/container/skills") : None,
+            EmptyDir = Data + "/empty",
+        }
+        // Any subset of the hidden paths exists on the host; the credentials file is a file, the rest directories.
+        let hidden = Enumerable.Zip(MountPlanner.HiddenFromProject(bare).AsEnumerable(), existing.Concat(Enumerable.Repeat(true, 8)))
+            .Where(x => x.Second)
+            .Select(x => new HiddenPath(x.First, !x.First.EndsWith(".yml", StringComparison.Ordinal)))
+        select bare with { ExistingHidden = toSeq(hidden.ToList()) };
+
+    private static string StoreOf(MountPlanRequest r) => r.StoreDir.Length > 0 ? r.StoreDir : Project + "/store";
+    private static string LogsOf(MountPlanRequest r) => r.LogsDir.Length > 0 ? r.LogsDir : Project + "/logs";
+    private static string CredentialsOf(MountPlanRequest r) => r.CredentialsFile.Length > 0 ? r.CredentialsFile : Project + "/credentials.yml";
+
+    [Property(MaxTest = 500)]
+    public Property Only_the_group_folder_its_session_store_and_its_ipc_dir_are_writable_besides_admitted_extras() =>
+        Prop.ForAll(Request.ToArbitrary(), req =>
+            MountPlanner.Plan(req).Match(
+                Left: _ => false,
+                Right: plan => plan.Mounts
+                    .Filter(m => !m.ReadOnly && !m.ContainerPath.StartsWith(MountPolicy.ExtraBase + "/", StringComparison.Ordinal))
+                    .Map(m => (m.HostPath, m.ContainerPath))
+                    .OrderBy(x => x.ContainerPath)
+                    .SequenceEqual(new[]
+                    {
+                        (Data + "/sessions/" + req.Folder + "/.claude", MountPlanner.ClaudeTarget),
+                        (Data + "/ipc/" + req.Folder, MountPlanner.IpcTarget),
+                        (Groups + "/" + req.Folder, MountPlanner.GroupTarget),
+                    }.OrderBy(x => x.Item2))));
+
+    [Property(MaxTest = 500)]
+    public Property Snapshots_skills_project_shadows_and_global_are_read_only() =>
+        Prop.ForAll(Request.ToArbitrary(), req =>
+            MountPlanner.Plan(req).Match(
+                Left: _ => false,
+                Right: plan =>
+                    plan.Mounts.Filter(m => m.ContainerPath == MountPlanner.SnapshotsTarget || m.ContainerPath == MountPlanner.SkillsTarget
+                            || MountPolicy.IsUnder(m.ContainerPath, MountPlanner.ProjectTarget) || m.ContainerPath == MountPlanner.GlobalTarget)
+                        .ForAll(m => m.ReadOnly)
+                    && plan.Mounts.Exists(m => m.ContainerPath == MountPlanner.SnapshotsTarget && m.HostPath == Data + "/snapshots/" + req.Folder)
+                    && req.SkillsDir.IsSome == plan.Mounts.Exists(m => m.ContainerPath == MountPlanner.SkillsTarget)));
+
+    [Property(MaxTest = 500)]
+    public Property No_mount_source_is_under_the_store_the_logs_or_the_credentials_file() =>
+        Prop.ForAll(Request.ToArbitrary(), req =>
+            MountPlanner.Plan(req).Match(
+                Left: _ => false,
+                Right: plan => plan.Mounts.ForAll(m =>
+                    !MountPolicy.IsUnder(m.HostPath, StoreOf(req))
+                    && !MountPolicy.IsUnder(m.HostPath, LogsOf(req))
+                    && m.HostPath != CredentialsOf(req))));
+
+    [Property(MaxTest = 500)]
+    public Property Main_sees_every_existing_secret_in_the_project_only_as_an_empty_read_only_shadow() =>
+        Prop.ForAll(Request.Select(r => r with { IsMain = true }).ToArbitrary(), req =>
+            MountPlanner.Plan(req).Match(
+                Left: _ => false,
+                Right: plan => req.ExistingHidden.ForAll(h =>
+                    plan.Mounts.Exists(m =>
+                        m.ContainerPath == MountPlanner.ProjectTarget + h.HostPath[Project.Length..]
+                        && m.ReadOnly
+                        && m.HostPath == (h.IsDirectory ? Data + "/empty" : MountPlanner.NullDevice)))
+                    // Every hidden path inside the project is one of store, data, logs, credentials.
+                    && MountPlanner.HiddenFromProject(req).ForAll(p => MountPolicy.IsUnder(p, Project))
+                    && MountPlanner.HiddenFromProject(req).Exists(p => p == Data)));
 
     private static bool Overlaps(string a, string b) => MountPolicy.IsUnder(a, b) || MountPolicy.IsUnder(b, a);
 
@@ -66,7 +144,8 @@ public class MountPlannerProperties
                            && (!req.IsMain && req.GlobalExists) == Has(Groups + "/global", MountPlanner.GlobalTarget, true)
                            && m.Map(x => x.ContainerPath).Distinct().Count() == m.Count
                            && m.Filter(x => x.ContainerPath.StartsWith("/workspace/extra/")).ForAll(x =>
-                                  !Overlaps(x.HostPath, Project) && !Overlaps(x.HostPath, Groups) && !Overlaps(x.HostPath, Data))
+                                  !Overlaps(x.HostPath, Project) && !Overlaps(x.HostPath, Groups) && !Overlaps(x.HostPath, Data)
+                                  && !Overlaps(x.HostPath, StoreOf(req)) && !Overlaps(x.HostPath, LogsOf(req)))
                            && plan.Dropped.Count + m.Count(x => x.ContainerPath.StartsWith("/workspace/extra/")) == req.Extras.Count;
                 }));
 

@@ -144,8 +144,8 @@ public sealed class ConfigLoaderTests : IDisposable
         { "assistant:\n  name: \"Andy: x\"\n", "assistant.name: expected a name without ':' or a leading '@', got \"Andy: x\"" },
         { "timezone: Mars/Olympus_Mons\n", "timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Mars/Olympus_Mons\"" },
         { "colour: blue\n", "colour: unknown key (known keys: assistant, timing, container, paths, logging, channels, timezone)" },
-        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network)" },
-        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network)" },
+        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, agent_uid)" },
+        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, agent_uid)" },
         { "- a\n- b\n", "expected a mapping of keys at the top level" },
         { "paths:\n  store_dir: \"st\\0re\"\n", "paths.store_dir: expected a file system path, got something else" },
     };

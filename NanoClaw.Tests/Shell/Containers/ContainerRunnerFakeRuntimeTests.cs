@@ -37,16 +37,29 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
         var (records, result) = await Collect(Started(runner, request));
 
         var p = project;
-        var ro = cli == ContainerCli.Apple
-            ? $"--mount type=bind,source={p.Root},target=/workspace/project,readonly"
-            : $"-v {p.Root}:/workspace/project:ro";
+        string Ro(string host, string target) => cli == ContainerCli.Apple
+            ? $"--mount type=bind,source={host},target={target},readonly"
+            : $"-v {host}:{target}:ro";
         var user = uid == 501 ? " --user 501:501 -e HOME=/home/node" : "";
+        // data/ lies inside the project: main's view of it is an empty read-only directory.
         Assert.Equal(
-            $"run -i --rm --name nanoclaw-main-1700000000000 {ro} -v {p.Groups}/main:/workspace/group -v {p.Data}/sessions/main/.claude:/home/node/.claude -v {p.Data}/ipc/main:/workspace/ipc -e TZ=Europe/Berlin{user} localhost/nanoclaw-test:latest",
+            $"run -i --rm --name nanoclaw-main-1700000000000 {Ro(p.Root, "/workspace/project")} {Ro(p.Data + "/empty", "/workspace/project/data")} " +
+            $"-v {p.Groups}/main:/workspace/group -v {p.Data}/sessions/main/.claude:/home/node/.claude {Ro(p.Root + "/container/skills", "/home/node/.claude/skills")} " +
+            $"-v {p.Data}/ipc/main:/workspace/ipc {Ro(p.Data + "/snapshots/main", "/workspace/snapshots")} -e TZ=Europe/Berlin{user} localhost/nanoclaw-test:latest",
             Assert.Single(fake.Calls));
         Assert.Equal(ContainerJson.Serialize(request.Input), fake.Stdin);
         Assert.Equal("hi", Assert.Single(records).Result.IfNone(""));
         Assert.Equal(OutputStatus.Success, result.Status);
+    }
+
+    [Fact]
+    public async Task A_root_daemon_runs_the_container_as_the_dedicated_agent_uid()
+    {
+        using var fake = new FakeRuntime(run: OneRecord);
+        var options = project.Options(uid: 0) with { AgentOwner = (59999, 59999) };
+        await Collect(Started(Runner(fake, ContainerCli.Podman, options), Request(Group("fam"), "hello")));
+
+        Assert.Contains(" --user 59999:59999 -e HOME=/home/node ", Assert.Single(fake.Calls));
     }
 
     [Fact]
@@ -112,7 +125,7 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
 
         Assert.Equal(OutputStatus.Error, result.Status);
         Assert.Equal(Some("container exited with code 3"), result.Error);
-        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(project.Groups, "leaky", "logs")).Single());
+        var log = File.ReadAllText(Directory.GetFiles(project.RunLogs("leaky")).Single());
         Assert.Contains("=== Stdout ===", log);
         Assert.Contains("=== Input ===", log);
         Assert.Contains("[REDACTED]", log);
@@ -132,7 +145,7 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
         var (_, result) = await Collect(Started(runner, Request(Group("noisy"), "hello")));
 
         Assert.Equal(1, result.ExitCode);
-        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(project.Groups, "noisy", "logs")).Single());
+        var log = File.ReadAllText(Directory.GetFiles(project.RunLogs("noisy")).Single());
         Assert.Contains("Stdout truncated: True", log);
         Assert.Contains("Stderr truncated: True", log);
         Assert.InRange(System.Text.RegularExpressions.Regex.Match(log, "x{100,}").Length, 900, 1000);
@@ -144,13 +157,16 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
     {
         using var fake = new FakeRuntime(run: OneRecord);
         await Collect(Started(Runner(fake, ContainerCli.Podman), Request(Group("quiet"), "hello")));
-        var quiet = File.ReadAllText(Directory.GetFiles(Path.Combine(project.Groups, "quiet", "logs")).Single());
+        var quietFile = Directory.GetFiles(project.RunLogs("quiet")).Single();
+        var quiet = File.ReadAllText(quietFile);
+        Assert.Contains(sink.Messages, m => m.Contains("finished") && m.Contains(quietFile));
+        Assert.False(Directory.Exists(Path.Combine(project.Groups, "quiet", "logs")), "run logs stay out of the agent's folder");
         Assert.Contains("Exit code: 0", quiet);
         Assert.Contains("/workspace/group", quiet);
         Assert.DoesNotContain("=== Input ===", quiet);
 
         await Collect(Started(Runner(fake, ContainerCli.Podman, project.Options(verbose: true)), Request(Group("chatty"), "hello")));
-        var verbose = File.ReadAllText(Directory.GetFiles(Path.Combine(project.Groups, "chatty", "logs")).Single());
+        var verbose = File.ReadAllText(Directory.GetFiles(project.RunLogs("chatty")).Single());
         Assert.Contains("=== Input ===", verbose);
         Assert.Contains("\"prompt\":\"hello\"", verbose);
     }

@@ -62,7 +62,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
         Assert.Equal(OutputStatus.Success, result.Status);
         Assert.Equal(0, result.ExitCode);
         Assert.True(result.HadOutput);
-        Assert.Single(Directory.GetFiles(Path.Combine(project.Groups, "streamer", "logs"), "container-*.log"));
+        Assert.Single(Directory.GetFiles(project.RunLogs("streamer"), "container-*.log"));
     }
 
     [PodmanFact]
@@ -70,13 +70,13 @@ public sealed class ContainerRunnerRealTests : IDisposable
     {
         File.WriteAllText(Path.Combine(project.Root, "marker.txt"), "project marker");
         var run = Started(Runner(), Request(Group("main", isMain: true),
-            "mounts; cat /workspace/project/marker.txt; tryro /workspace/project/probe; write /workspace/group/g.txt; write /workspace/ipc/i.txt; write /home/node/.claude/c.txt; ls /home/node/.claude/skills; cat /home/node/.claude/settings.json; env TZ"));
+            "mounts; cat /workspace/project/marker.txt; tryro /workspace/project/probe; write /workspace/group/g.txt; write /workspace/ipc/i.txt; write /home/node/.claude/c.txt; ls /home/node/.claude/skills; cat /workspace/snapshots/available_groups.json; env TZ; tryro /workspace/snapshots/x; tryro /home/node/.claude/skills/x"));
         var (records, result) = await Collect(run);
         var results = records.Select(r => r.Result.IfNone("")).ToList();
 
         Assert.Equal(OutputStatus.Success, result.Status);
         Assert.Equal(
-            "/home/node/.claude rw\n/workspace/group rw\n/workspace/ipc rw\n/workspace/project ro",
+            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/project ro\n/workspace/project/data ro\n/workspace/snapshots ro",
             results[0]);
         Assert.Equal("project marker", results[1]);
         Assert.Equal("READONLY /workspace/project/probe", results[2]);
@@ -84,15 +84,59 @@ public sealed class ContainerRunnerRealTests : IDisposable
         Assert.Equal("wrote /workspace/ipc/i.txt", results[4]);
         Assert.Equal("wrote /home/node/.claude/c.txt", results[5]);
         Assert.Equal("demo-skill", results[6]);
-        Assert.Contains("CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS", results[7]);
+        Assert.Contains("\"groups\"", results[7]);
         Assert.Equal("Europe/Berlin", results[8]);
+        Assert.Equal("READONLY /workspace/snapshots/x", results[9]);
+        Assert.Equal("READONLY /home/node/.claude/skills/x", results[10]);
         Assert.False(File.Exists(Path.Combine(project.Root, "probe")));
         Assert.True(File.Exists(Path.Combine(project.Groups, "main", "g.txt")));
         Assert.True(File.Exists(Path.Combine(project.Data, "ipc", "main", "i.txt")));
         Assert.True(File.Exists(Path.Combine(project.Data, "sessions", "main", ".claude", "c.txt")));
         foreach (var sub in new[] { "messages", "tasks", "input" }) Assert.True(Directory.Exists(Path.Combine(project.Data, "ipc", "main", sub)));
-        Assert.True(File.Exists(Path.Combine(project.Data, "ipc", "main", "current_tasks.json")));
-        Assert.True(File.Exists(Path.Combine(project.Data, "ipc", "main", "available_groups.json")));
+        Assert.True(File.Exists(Path.Combine(project.Data, "snapshots", "main", "current_tasks.json")));
+        Assert.True(File.Exists(Path.Combine(project.Data, "snapshots", "main", "available_groups.json")));
+        Assert.False(File.Exists(Path.Combine(project.Data, "ipc", "main", "current_tasks.json")));
+    }
+
+    [PodmanFact]
+    public async Task Main_sees_the_project_but_no_credentials_store_data_logs_or_socket()
+    {
+        File.WriteAllText(Path.Combine(project.Root, "marker.txt"), "project marker");
+        File.WriteAllText(Path.Combine(project.Root, "credentials.yml"), "anthropic_api_key: sk-ant-CREDENTIALS-FILE\n");
+        Directory.CreateDirectory(Path.Combine(project.Root, "store", "auth"));
+        File.WriteAllText(Path.Combine(project.Root, "store", "messages.db"), "SQLite format 3 STORE-SECRET");
+        File.WriteAllText(Path.Combine(project.Root, "store", "auth", "creds.json"), "{\"noiseKey\":\"WHATSAPP-SECRET\"}");
+        Directory.CreateDirectory(Path.Combine(project.Root, "logs", "runs", "other"));
+        File.WriteAllText(Path.Combine(project.Root, "logs", "nanoclaw.log"), "LOG-SECRET");
+        Directory.CreateDirectory(Path.Combine(project.Data, "sessions", "other", ".claude"));
+        File.WriteAllText(Path.Combine(project.Data, "sessions", "other", ".claude", "transcript.jsonl"), "TRANSCRIPT-SECRET");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(project.Data, "chat.sock")));
+
+        var run = Started(Runner(), Request(Group("main", isMain: true),
+            "cat /workspace/project/marker.txt; cat /workspace/project/credentials.yml; ls /workspace/project/store; cat /workspace/project/store/messages.db; " +
+            "ls /workspace/project/data; ls /workspace/project/logs; cat /workspace/project/store/auth/creds.json; " +
+            "cat /workspace/project/data/sessions/other/.claude/transcript.jsonl; ls /workspace/project/data/chat.sock; tryro /workspace/project/store/x"));
+        var (records, result) = await Collect(run);
+        var results = records.Select(r => r.Result.IfNone("")).ToList();
+        output.WriteLine(string.Join("\n---\n", results));
+
+        Assert.Equal(OutputStatus.Success, result.Status);
+        Assert.Equal("project marker", results[0]);
+        Assert.Equal("missing /workspace/project/credentials.yml", results[1]); // /dev/null: not a regular file, no content
+        Assert.Equal("", results[2]);
+        Assert.Equal("missing /workspace/project/store/messages.db", results[3]);
+        Assert.Equal("", results[4]);
+        Assert.Equal("", results[5]);
+        Assert.Equal("missing /workspace/project/store/auth/creds.json", results[6]);
+        Assert.Equal("missing /workspace/project/data/sessions/other/.claude/transcript.jsonl", results[7]);
+        Assert.Equal("missing /workspace/project/data/chat.sock", results[8]);
+        Assert.Equal("READONLY /workspace/project/store/x", results[9]);
+        foreach (var secret in new[] { "sk-ant-CREDENTIALS-FILE", "STORE-SECRET", "WHATSAPP-SECRET", "LOG-SECRET", "TRANSCRIPT-SECRET" })
+            Assert.DoesNotContain(secret, string.Join("\n", results));
+        Assert.DoesNotContain(run.Mounts, m => m.HostPath.StartsWith(Path.Combine(project.Root, "store"), StringComparison.Ordinal)
+            || m.HostPath.StartsWith(Path.Combine(project.Root, "logs"), StringComparison.Ordinal)
+            || m.HostPath == Path.Combine(project.Root, "credentials.yml"));
     }
 
     [PodmanFact]
@@ -117,7 +161,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
 
         Assert.Equal(OutputStatus.Success, result.Status);
         Assert.Equal(
-            "/home/node/.claude rw\n/workspace/extra/docs ro\n/workspace/extra/work rw\n/workspace/global ro\n/workspace/group rw\n/workspace/ipc rw",
+            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/extra/docs ro\n/workspace/extra/work rw\n/workspace/global ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/snapshots ro",
             results[0]);
         Assert.Equal("missing /workspace/project", results[1]);
         Assert.DoesNotContain("secret.txt", results[2]);
@@ -127,7 +171,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
         Assert.Equal("wrote /workspace/extra/work/y", results[6]);
         Assert.True(File.Exists(Path.Combine(allowed, "scratch", "y")));
         Assert.DoesNotContain("project", results[7]);
-        Assert.Equal("[]", File.ReadAllText(Path.Combine(project.Data, "ipc", "family", "current_tasks.json")).Trim());
+        Assert.Equal("[]", File.ReadAllText(Path.Combine(project.Data, "snapshots", "family", "current_tasks.json")).Trim());
     }
 
     [PodmanFact]
@@ -195,7 +239,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
         Assert.Equal(OutputStatus.Error, result.Status);
         Assert.Contains("timed out", result.Error.IfNone(""));
         Assert.Equal("", Podman("ps", "--filter", $"name={run.Name}", "--format", "{{.Names}}").Out.Trim());
-        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(project.Groups, "silent", "logs")).Single());
+        var log = File.ReadAllText(Directory.GetFiles(project.RunLogs("silent")).Single());
         Assert.Contains("Timed out: True", log);
         Assert.Contains("=== Input ===", log); // errors keep the full input
     }

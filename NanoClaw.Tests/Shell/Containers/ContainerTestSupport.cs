@@ -42,6 +42,9 @@ internal sealed class TempProject : IDisposable
     public string Data => Path.Combine(Root, "data");
     public string AllowlistPath => Path.Combine(Outside, "mount-allowlist.json");
 
+    /// <summary>Where the runner writes a group's run logs (host-only, not under groups/).</summary>
+    public string RunLogs(string folder) => Path.Combine(Root, "logs", "runs", folder);
+
     public ContainerRunnerOptions Options(string image = "localhost/nanoclaw-test:latest", long maxOutput = 1 << 20, bool verbose = false, int uid = 0) =>
         new(Root, Groups, Data, image, DefaultTimeoutMs: 1000, IdleTimeoutMs: 1000, maxOutput, "Europe/Berlin", AllowlistPath,
             verbose, uid, uid, StopGrace: TimeSpan.FromSeconds(1));

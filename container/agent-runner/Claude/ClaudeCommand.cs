@@ -24,6 +24,14 @@ internal static class ClaudeCommand
         "TodoWrite", "ToolSearch", "Skill", "NotebookEdit", "mcp__nanoclaw__*",
     ];
 
+    /// <summary>
+    /// NanoClaw's default settings, passed inline with <c>--settings</c>. The host used to write them into the
+    /// group's writable session store, where a planted link made it write elsewhere; passed on the command line
+    /// they need no file at all, and a <c>settings.json</c> the user (or agent) keeps in the store still applies.
+    /// </summary>
+    public const string DefaultSettings =
+        """{"env":{"CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS":"1","CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD":"1","CLAUDE_CODE_DISABLE_AUTO_MEMORY":"0"}}""";
+
     public static IReadOnlyList<string> Arguments(ClaudeLaunch launch)
     {
         // Variadic flags (--add-dir, --allowedTools, --mcp-config) take the "=value" form so a value can
@@ -36,6 +44,7 @@ internal static class ClaudeCommand
             "--verbose",
             "--permission-mode", "bypassPermissions",
             "--setting-sources=project,user",
+            "--settings=" + DefaultSettings,
             "--allowedTools=" + string.Join(',', AllowedTools),
         };
         args.AddRange(launch.ExtraDirectories.Select(d => "--add-dir=" + d));

@@ -52,7 +52,7 @@ internal sealed class NanoClawTools(ToolContext ctx, TimeProvider clock)
                 TaskSnapshot.TypeOf(TaskSnapshot.Read(ctx.TasksSnapshot), task_id ?? ""), clock.GetUtcNow()),
             $"Task {task_id} update requested.");
 
-    [Description("Main group only: register a WhatsApp group so the assistant answers there. Find JIDs in /workspace/ipc/available_groups.json.")]
+    [Description("Main group only: register a WhatsApp group so the assistant answers there. Find JIDs in /workspace/snapshots/available_groups.json.")]
     public CallToolResult RegisterGroup(
         [Description("The chat JID, e.g. 120363336345536173@g.us.")] string jid,
         [Description("Display name of the group.")] string name,

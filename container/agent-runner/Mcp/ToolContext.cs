@@ -5,14 +5,21 @@ internal sealed record ToolContext(string ChatJid, string GroupFolder, bool IsMa
 {
     public string MessagesDir => Path.Combine(IpcDir, "messages");
     public string TasksDir => Path.Combine(IpcDir, "tasks");
-    public string TasksSnapshot => Path.Combine(IpcDir, "current_tasks.json");
+
+    /// <summary>The host's read-only snapshots (NANOCLAW_SNAPSHOTS_DIR), not the writable IPC directory.</summary>
+    public string SnapshotsDir { get; init; } = "/workspace/snapshots";
+
+    public string TasksSnapshot => Path.Combine(SnapshotsDir, "current_tasks.json");
 
     public static ToolContext FromEnvironment() => new(
         Env("NANOCLAW_CHAT_JID") ?? "",
         Env("NANOCLAW_GROUP_FOLDER") ?? "",
         Env("NANOCLAW_IS_MAIN") is "1" or "true",
         Env("NANOCLAW_IPC_DIR") ?? "/workspace/ipc",
-        ZoneFrom(Env("TZ")));
+        ZoneFrom(Env("TZ")))
+    {
+        SnapshotsDir = Env("NANOCLAW_SNAPSHOTS_DIR") ?? "/workspace/snapshots",
+    };
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 
