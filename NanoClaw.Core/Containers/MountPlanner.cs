@@ -19,7 +19,14 @@ public sealed record MountPlanRequest(
     string Folder,
     bool IsMain,
     bool GlobalExists,
-    Seq<VolumeMount> Extras);
+    Seq<VolumeMount> Extras)
+{
+    /// <summary>
+    /// More host directories no extra mount may overlap, besides the project root, <c>groups/</c> and <c>data/</c>:
+    /// the store (database and WhatsApp keys), the allowlists' directory (<c>~/.config/nanoclaw</c>), wherever they are.
+    /// </summary>
+    public Seq<string> ProtectedDirs { get; init; }
+}
 
 /// <summary>The mounts of one run, and the admitted extras the planner still refused (to be logged).</summary>
 /// <param name="Mounts">Mounts in command-line order.</param>
@@ -44,7 +51,7 @@ public static class MountPlanner
     /// Plans the mounts: main gets the project root read-only; every group gets its own folder, session store and
     /// IPC directory read-write; non-main groups get <c>groups/global</c> read-only when it exists; then the admitted
     /// extras. An extra is dropped when its target is not a valid <c>/workspace/extra/&lt;name&gt;</c>, repeats an earlier
-    /// target, or overlaps the project root, <c>groups/</c> or <c>data/</c> (an allowlist root drawn too wide must not
+    /// target, or overlaps the project root, <c>groups/</c>, <c>data/</c> or <see cref="MountPlanRequest.ProtectedDirs"/> (an allowlist root drawn too wide must not
     /// hand a group the store, another group's folder or writable project code).
     /// </summary>
     /// <returns>The plan, or why the folder cannot be used.</returns>
@@ -66,7 +73,7 @@ public static class MountPlanner
 
     private static (Seq<VolumeMount> Kept, Seq<(VolumeMount, string)> Dropped) SortExtras(MountPlanRequest request)
     {
-        var protectedDirs = Seq(request.ProjectRoot, request.GroupsDir, request.DataDir).Map(p => Path.GetFullPath(p));
+        var protectedDirs = (Seq(request.ProjectRoot, request.GroupsDir, request.DataDir) + request.ProtectedDirs).Map(p => Path.GetFullPath(p));
         var kept = new List<VolumeMount>();
         var dropped = new List<(VolumeMount, string)>();
         foreach (var m in request.Extras)

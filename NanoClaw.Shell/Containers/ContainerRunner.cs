@@ -63,7 +63,7 @@ public sealed class ContainerRunner
         var allowlist = AdditionalMounts.LoadAllowlist(options.AllowlistPath, log);
         var (extras, rejected) = AdditionalMounts.Resolve(group, allowlist, log);
         var globalExists = Directory.Exists(Path.Combine(options.GroupsDir, GroupFolder.Global));
-        var planned = MountPlanner.Plan(new MountPlanRequest(options.ProjectRoot, options.GroupsDir, options.DataDir, group.Folder, group.IsMain, globalExists, extras));
+        var planned = MountPlanner.Plan(new MountPlanRequest(options.ProjectRoot, options.GroupsDir, options.DataDir, group.Folder, group.IsMain, globalExists, extras) { ProtectedDirs = options.ProtectedDirs });
         if (planned.IsLeft) return planned.Match(_ => "", e => e);
         var plan = planned.Match(p => p, _ => throw new InvalidOperationException());
         foreach (var (mount, reason) in plan.Dropped)
