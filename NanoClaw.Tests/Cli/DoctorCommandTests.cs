@@ -37,7 +37,7 @@ public sealed class DoctorCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("pass", Mark(result.StdOut, "config")); // no config.yml: the defaults
-        Assert.Contains("cp credentials.yml.dist credentials.yml", Fix(result.StdOut, "credentials"));
+        Assert.Contains("install -m 600 credentials.yml.dist credentials.yml", Fix(result.StdOut, "credentials"));
         Assert.Contains("install Podman", Fix(result.StdOut, "runtime"));
         Assert.Contains("bash container/build.sh", Fix(result.StdOut, "image"));
         Assert.Contains("NANOCLAW_SIDECAR_DIR", Fix(result.StdOut, "sidecar"));
