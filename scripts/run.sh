@@ -19,6 +19,6 @@ if [ -f container/build.sh ] && ! "$NANOCLAW" doctor --check image >/dev/null 2>
   bash container/build.sh
 fi
 
-[ -f credentials.yml ] || { cp credentials.yml.dist credentials.yml; echo "Created credentials.yml: put your Anthropic API key in it."; }
+[ -f credentials.yml ] || { install -m 600 credentials.yml.dist credentials.yml; echo "Created credentials.yml: put your Anthropic API key in it."; }
 
 exec "$NANOCLAW" run "$@"

@@ -26,6 +26,12 @@ public sealed record NanoClawOptions(
         new LoggingOptions("INFO", "logs/nanoclaw.log"),
         new ChannelOptions(true, true),
         "America/New_York");
+
+    /// <summary>
+    /// Caps on what a group may schedule (<c>tasks.min_interval_ms</c>, <c>tasks.max_active_per_group</c>), enforced
+    /// on every task an agent or the CLI creates, updates or resumes.
+    /// </summary>
+    public Scheduling.TaskLimits Tasks { get; init; } = Scheduling.TaskLimits.Default;
 }
 
 /// <summary>Assistant identity.</summary>

@@ -17,7 +17,7 @@ public sealed record AllowedRoot(string Path, bool AllowReadWrite, Option<string
 /// </summary>
 /// <param name="AllowedRoots">Roots a mount must lie under.</param>
 /// <param name="BlockedPatterns">Path-component patterns never mounted (always includes <see cref="DefaultBlockedPatterns"/>).</param>
-/// <param name="NonMainReadOnly">Force every non-main group's extra mounts read-only.</param>
+/// <param name="NonMainReadOnly">Force every non-main group's extra mounts read-only (true when the file does not say).</param>
 public sealed record MountAllowlist(Seq<AllowedRoot> AllowedRoots, Seq<string> BlockedPatterns, bool NonMainReadOnly)
 {
     /// <summary>Patterns blocked whatever the file says: credential stores and key files.</summary>
@@ -81,8 +81,10 @@ public sealed record MountAllowlist(Seq<AllowedRoot> AllowedRoots, Seq<string> B
         return toSeq(list);
     }
 
+    // Absent means true (F14): a non-main group is someone else's chat, so it gets write access to an extra directory
+    // only when the owner says so explicitly with "nonMainReadOnly": false.
     private static Either<string, bool> NonMainReadOnlyFlag(JsonElement root) =>
-        !root.TryGetProperty("nonMainReadOnly", out var v) || v.ValueKind == JsonValueKind.Null ? false
+        !root.TryGetProperty("nonMainReadOnly", out var v) || v.ValueKind == JsonValueKind.Null ? true
         : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
         : Left<string, bool>("'nonMainReadOnly' must be true or false");
 }

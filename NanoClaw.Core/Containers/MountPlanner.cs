@@ -53,6 +53,11 @@ public sealed record MountPlanRequest(
     internal string Store => Path.GetFullPath(StoreDir.Length > 0 ? StoreDir : Path.Combine(ProjectRoot, "store"));
     internal string Logs => Path.GetFullPath(LogsDir.Length > 0 ? LogsDir : Path.Combine(ProjectRoot, "logs"));
     internal string Credentials => Path.GetFullPath(CredentialsFile.Length > 0 ? CredentialsFile : Path.Combine(ProjectRoot, "credentials.yml"));
+    /// <summary>
+    /// More host directories no extra mount may overlap, besides the project root, <c>groups/</c> and <c>data/</c>:
+    /// the store (database and WhatsApp keys), the allowlists' directory (<c>~/.config/nanoclaw</c>), wherever they are.
+    /// </summary>
+    public Seq<string> ProtectedDirs { get; init; } = Seq<string>();
 }
 
 /// <summary>The mounts of one run, and the admitted extras the planner still refused (to be logged).</summary>
@@ -145,8 +150,8 @@ public static class MountPlanner
 
     private static (Seq<VolumeMount> Kept, Seq<(VolumeMount, string)> Dropped) SortExtras(MountPlanRequest request)
     {
-        var protectedPaths = Seq(request.ProjectRoot, request.GroupsDir, request.DataDir, request.Store, request.Logs, request.Credentials)
-            .Map(p => Path.GetFullPath(p));
+        var protectedPaths = (Seq(request.ProjectRoot, request.GroupsDir, request.DataDir, request.Store, request.Logs, request.Credentials)
+            + request.ProtectedDirs).Map(p => Path.GetFullPath(p));
         var kept = new List<VolumeMount>();
         var dropped = new List<(VolumeMount, string)>();
         foreach (var m in request.Extras)

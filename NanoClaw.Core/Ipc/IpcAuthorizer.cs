@@ -24,7 +24,7 @@ public static class IpcAuthorizer
                 IpcRequest.SendMessage m => SendMessage(ctx, m),
                 IpcRequest.ScheduleTask t => ScheduleTask(ctx, t),
                 IpcRequest.PauseTask p => OwnTask(ctx, p.TaskId, "pause").Bind(task => SetStatus(task, TaskStatus.Paused)),
-                IpcRequest.ResumeTask r => OwnTask(ctx, r.TaskId, "resume").Bind(task => SetStatus(task, TaskStatus.Active)),
+                IpcRequest.ResumeTask r => OwnTask(ctx, r.TaskId, "resume").Bind(task => Resume(ctx, task)),
                 IpcRequest.CancelTask c => OwnTask(ctx, c.TaskId, "cancel").Map(task => (IpcEffect)new IpcEffect.DeleteTask(task.Id)),
                 IpcRequest.UpdateTask u => OwnTask(ctx, u.TaskId, "update").Bind(task => UpdateTask(ctx, task, u)),
                 IpcRequest.RefreshGroups => MainOnly(ctx, IpcTypes.RefreshGroups).Map(_ => (IpcEffect)new IpcEffect.RefreshGroups()),
@@ -51,6 +51,8 @@ public static class IpcAuthorizer
         from id in NewId(ctx)
         from schedule in ScheduleRules.Parse(t.ScheduleType, t.ScheduleValue, ctx.Zone).MapLeft(reason => $"refused: {reason}")
         from first in ScheduleRules.FirstRun(schedule, ctx.Now).ToEither($"refused: schedule '{t.ScheduleValue}' never runs")
+        from spaced in ctx.Limits.CheckSpacing(schedule, t.ScheduleValue, ctx.Now).MapLeft(reason => $"refused: {reason}")
+        from room in ctx.Limits.CheckRoomFor(ctx.TasksById.Values, folder).MapLeft(reason => $"refused: {reason}")
         select (IpcEffect)new IpcEffect.CreateTask(new ScheduledTask(
             id, folder, t.TargetJid, t.Prompt, t.ScheduleType, t.ScheduleValue, t.ContextMode, t.Script,
             Some(IsoTimestamp.From(first)), None, None, TaskStatus.Active, IsoTimestamp.From(ctx.Now)));
@@ -72,6 +74,14 @@ public static class IpcAuthorizer
             ? Left<string, IpcEffect>($"refused: task '{task.Id}' has completed; schedule a new one instead")
             : Right<string, IpcEffect>(new IpcEffect.SetTaskStatus(task.Id, status));
 
+    // Resuming makes a task active again, so it needs room under the group's cap (pause + schedule + resume must not
+    // get past it). Resuming a task that is already active changes nothing and is not counted twice.
+    private static Either<string, IpcEffect> Resume(IpcContext ctx, ScheduledTask task) =>
+        task.Status == TaskStatus.Paused
+            ? ctx.Limits.CheckRoomFor(ctx.TasksById.Values, task.GroupFolder, task.Id).MapLeft(reason => $"refused: {reason}")
+                .Bind(_ => SetStatus(task, TaskStatus.Active))
+            : SetStatus(task, TaskStatus.Active);
+
     private static Either<string, IpcEffect> UpdateTask(IpcContext ctx, ScheduledTask task, IpcRequest.UpdateTask u)
     {
         if (u.Prompt.IsNone && u.ScheduleType.IsNone && u.ScheduleValue.IsNone && u.Script.IsNone)
@@ -87,6 +97,10 @@ public static class IpcAuthorizer
         var value = u.ScheduleValue.IfNone(task.ScheduleValue);
         return from schedule in ScheduleRules.Parse(type, value, ctx.Zone).MapLeft(reason => $"refused: {reason}")
                from next in ScheduleRules.FirstRun(schedule, ctx.Now).ToEither($"refused: schedule '{value}' never runs")
+               from spaced in ctx.Limits.CheckSpacing(schedule, value, ctx.Now).MapLeft(reason => $"refused: {reason}")
+               from room in task.Status == TaskStatus.Completed
+                   ? ctx.Limits.CheckRoomFor(ctx.TasksById.Values, task.GroupFolder, task.Id).MapLeft(reason => $"refused: {reason}")
+                   : Right<string, Unit>(unit)
                select (IpcEffect)new IpcEffect.ReplaceTask(withText with
                {
                    ScheduleType = type,
@@ -107,10 +121,15 @@ public static class IpcAuthorizer
             return $"refused: chat '{g.Jid}' is the main group and cannot be re-registered";
         // A second group in main's folder would share main's IPC directory, and so its powers.
         var mainFolders = ctx.GroupsByJid.Values.Where(x => x.IsMain).Select(x => x.Folder).Append(GroupFolder.Main);
-        if (mainFolders.Any(f => string.Equals(f, g.Folder, StringComparison.OrdinalIgnoreCase)))
+        if (mainFolders.Any(f => GroupFolder.SameFolder(f, g.Folder)))
             return $"refused: folder '{g.Folder}' belongs to the main group";
         return GroupFolder.Validate(g.Folder)
             .MapLeft(reason => $"refused: {reason}")
+            // One folder per chat, regardless of case: on a case-insensitive file system 'Family' and 'family' are one
+            // directory, so a second chat there would act with the first one's identity and memory.
+            .Bind(folder => GroupFolder.OwnerOfFolder(ctx.GroupsByJid.Values, folder, g.Jid).Match(
+                owner => Left<string, string>($"refused: {GroupFolder.FolderTaken(folder, owner)}"),
+                () => Right<string, string>(folder)))
             .Map(folder => (IpcEffect)new IpcEffect.RegisterGroup(new RegisteredGroup(
                 g.Jid, g.Name, folder, g.Trigger,
                 existing.Map(e => e.AddedAt).IfNone(() => IsoTimestamp.From(ctx.Now)),

@@ -1,5 +1,6 @@
 using LanguageExt;
 using NanoClaw.Core.Domain;
+using NanoClaw.Core.Scheduling;
 using TaskStatus = NanoClaw.Core.Domain.TaskStatus;
 
 namespace NanoClaw.Core.Ipc;
@@ -19,7 +20,11 @@ public sealed record IpcContext(
     Map<string, ScheduledTask> TasksById,
     TimeZoneInfo Zone,
     DateTimeOffset Now,
-    string NewTaskId);
+    string NewTaskId)
+{
+    /// <summary>Caps on task spacing and on active tasks per group (the shell passes the configured ones).</summary>
+    public TaskLimits Limits { get; init; } = TaskLimits.Default;
+}
 
 /// <summary>What the shell must do for an authorised IPC request.</summary>
 public abstract record IpcEffect

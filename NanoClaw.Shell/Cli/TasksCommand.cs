@@ -115,6 +115,7 @@ public static class TasksCommand
         var acting = asGroup is null
             ? Operator.AsMain(groups, tasks, context.TimeZone, now)
             : Operator.AsGroup(asGroup, groups, tasks, context.TimeZone, now);
+        acting = acting with { Limits = context.Options.Tasks };
         return IpcAuthorizer.Authorize(acting, request(taskId)).Match(
             effect => Right<int, Decided>(new Decided(store, effect)),
             reason => Left<int, Decided>(Fail(command, reason)));

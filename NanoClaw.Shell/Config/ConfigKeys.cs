@@ -12,6 +12,7 @@ public static class ConfigKeys
         ["paths"] = ["store_dir", "groups_dir", "data_dir"],
         ["logging"] = ["level", "file"],
         ["channels"] = ["whatsapp", "local_chat"],
+        ["tasks"] = ["min_interval_ms", "max_active_per_group"],
     };
 
     /// <summary>Top-level keys that hold a value rather than a section.</summary>

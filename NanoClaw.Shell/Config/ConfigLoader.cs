@@ -108,7 +108,13 @@ public static class ConfigLoader
             new ChannelOptions(
                 Read("channels.whatsapp", d.Channels.WhatsApp, SettingParsers.Bool),
                 Read("channels.local_chat", d.Channels.LocalChat, SettingParsers.Bool)),
-            Read("timezone", d.TimeZone, SettingParsers.IanaTimeZone));
+            Read("timezone", d.TimeZone, SettingParsers.IanaTimeZone))
+        {
+            Tasks = new NanoClaw.Core.Scheduling.TaskLimits(
+                TimeSpan.FromMilliseconds(Read("tasks.min_interval_ms", (long)d.Tasks.MinInterval.TotalMilliseconds,
+                    s => SettingParsers.LongInRange(s, 0, NanoClaw.Core.Scheduling.ScheduleRules.MaxIntervalMs))),
+                Read("tasks.max_active_per_group", d.Tasks.MaxActivePerGroup, s => SettingParsers.IntInRange(s, 0, 1_000_000))),
+        };
 
         return error is null ? options : error;
     }

@@ -98,6 +98,7 @@ public sealed class ContainerRunner
             CredentialsFile = options.CredentialsFile,
             SkillsDir = Directory.Exists(options.SkillsDir) ? Some(options.SkillsDir) : None,
             EmptyDir = Directories.EmptyDir,
+            ProtectedDirs = options.ProtectedDirs,
         };
         if (!isMain) return request;
         var existing = MountPlanner.HiddenFromProject(request)

@@ -54,8 +54,20 @@ public sealed record ContainerRunnerOptions(
             LogsDir = Path.GetDirectoryName(Path.GetFullPath(o.Logging.File)) ?? Path.Combine(projectRoot, "logs"),
             CredentialsFile = Path.Combine(projectRoot, NanoClaw.Shell.Config.ConfigLoader.CredentialsFile),
             AgentOwner = uid == 0 && OperatingSystem.IsLinux() ? (o.Container.AgentUid, o.Container.AgentUid) : null,
+            ProtectedDirs = ProtectedDirsOf(o, allowlistPath ?? DefaultAllowlistPath),
         };
     }
+
+    /// <summary>Host directories no extra mount may overlap besides project, groups and data (F14).</summary>
+    public Seq<string> ProtectedDirs { get; init; }
+
+    // The store (database, WhatsApp keys), the log directory and the allowlists' directory, wherever they are, each
+    // also by its real path (the planner compares real paths of the extras).
+    private static Seq<string> ProtectedDirsOf(NanoClaw.Core.Config.NanoClawOptions o, string allowlistPath) =>
+        LanguageExt.Prelude.Seq(o.Paths.StoreDir, Path.GetDirectoryName(Path.GetFullPath(o.Logging.File)) ?? o.Paths.StoreDir,
+                Path.GetDirectoryName(Path.GetFullPath(allowlistPath)) ?? allowlistPath, Path.Combine(HostPaths.Home, ".config", "nanoclaw"))
+            .Bind(p => HostPaths.RealPath(p).ToSeq().Add(Path.GetFullPath(p)))
+            .Distinct();
 
     /// <summary>Network the containers join (<c>container.network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";

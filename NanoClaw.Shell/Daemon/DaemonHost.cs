@@ -44,8 +44,11 @@ public static class DaemonHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
 
         var store = context.OpenStore();
+        Security.PrivateFiles.CreateDirectory(options.Paths.DataDir);
+        Security.PrivateFiles.Secure(options, context.ProjectRoot, log);
         Directory.CreateDirectory(Path.Combine(options.Paths.GroupsDir, GroupFolder.Main));
         Directory.CreateDirectory(Path.Combine(options.Paths.GroupsDir, GroupFolder.Global));
+        Security.PrivateFiles.MakeReadableByContainers(Path.Combine(options.Paths.GroupsDir, GroupFolder.Global), log);
         EnsureMainGroup(store, options, clock, log);
 
         // Channels first, so the user can talk even while the runtime is still coming up.
@@ -151,7 +154,7 @@ public static class DaemonHost
 
         var ipcHandler = new IpcRequestHandler(store, outbound, clock, zone, options.Paths.GroupsDir,
             text => OutboundRules.Prepare(text, options.Assistant), GroupsChanged, TasksChanged,
-            () => whatsapp is null ? Task.CompletedTask : whatsapp.SyncGroupsAsync(stopping.Token), log);
+            () => whatsapp is null ? Task.CompletedTask : whatsapp.SyncGroupsAsync(stopping.Token), log) { TaskLimits = options.Tasks };
         using var ipc = new IpcWatcher(Path.Combine(options.Paths.DataDir, "ipc"), ipcHandler.HandleAsync,
             TimeSpan.FromMilliseconds(options.Timing.IpcPollIntervalMs), log);
 

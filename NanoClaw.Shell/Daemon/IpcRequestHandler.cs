@@ -1,6 +1,7 @@
 using LanguageExt;
 using NanoClaw.Core.Domain;
 using NanoClaw.Core.Ipc;
+using NanoClaw.Core.Scheduling;
 using NanoClaw.Shell.Ipc;
 using NanoClaw.Shell.Store;
 using Serilog;
@@ -40,6 +41,9 @@ public sealed class IpcRequestHandler
         this.log = log;
     }
 
+    /// <summary>Caps on task spacing and active tasks per group (<c>tasks.*</c> in config.yml).</summary>
+    public TaskLimits TaskLimits { get; init; } = TaskLimits.Default;
+
     public async Task<string?> HandleAsync(IpcFile file, string text)
     {
         var request = file.Directory == IpcDirectory.Messages ? IpcParser.ParseMessage(text) : IpcParser.ParseTask(text);
@@ -51,7 +55,7 @@ public sealed class IpcRequestHandler
             toMap(store.Tasks.ListAll().Map(t => (t.Id, t))),
             zone,
             clock.GetUtcNow(),
-            NewTaskId());
+            NewTaskId()) { Limits = TaskLimits };
         var decision = request.Bind(r => IpcAuthorizer.Authorize(context, r).Map(effect => (Request: r, Effect: effect)));
         if (decision.Case is string reason)
         {

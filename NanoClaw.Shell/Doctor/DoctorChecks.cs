@@ -24,6 +24,7 @@ public static class DoctorChecks
     public const string MainGroup = "main-group";
     public const string Allowlist = "allowlist";
     public const string Disk = "disk";
+    public const string FileModes = "file-modes";
 
     private delegate Task<CheckResult> Check(DoctorSession session, CancellationToken ct);
 
@@ -39,6 +40,7 @@ public static class DoctorChecks
         (MainGroup, (s, _) => Task.FromResult(WithConfig(s, MainGroup, MainGroupRegistered))),
         (Allowlist, (s, _) => Task.FromResult(AllowlistParses(s))),
         (Disk, (s, _) => Task.FromResult(WithConfig(s, Disk, DiskWritable))),
+        (FileModes, (s, _) => Task.FromResult(WithConfig(s, FileModes, PrivateModes))),
     ];
 
     /// <summary>Every check's name, in report order.</summary>
@@ -66,6 +68,28 @@ public static class DoctorChecks
         return results;
     }
 
+    // Store, WhatsApp keys, logs, data and credentials readable by other local accounts (F10).
+    private static CheckResult PrivateModes(ShellContext c)
+    {
+        if (OperatingSystem.IsWindows()) return CheckResult.Skip(FileModes, "not checked on Windows");
+        var open = Security.PrivateFiles.TooOpen(Security.PrivateFiles.Expected(c.Options, c.ProjectRoot));
+        if (open.Count == 0) return CheckResult.Pass(FileModes, "store, auth, logs, data and credentials.yml are private to " + Environment.UserName);
+        var dirs = open.Where(x => x.Entry.IsDirectory).Select(x => Quote(x.Entry.Path)).ToList();
+        var files = open.Where(x => !x.Entry.IsDirectory).Select(x => Quote(x.Entry.Path)).ToList();
+        var fix = string.Join(" && ", new[]
+        {
+            dirs.Count > 0 ? "chmod 700 " + string.Join(' ', dirs) : null,
+            files.Count > 0 ? "chmod 600 " + string.Join(' ', files) : null,
+        }.Where(x => x is not null));
+        return CheckResult.Fail(FileModes,
+            "readable by other accounts: " + string.Join(", ", open.Select(x => $"{x.Entry.Path} ({Security.PrivateFiles.Octal(x.Actual)}, want {x.Entry.ModeText})")),
+            fix + " (a running daemon also tightens them at its next start)");
+    }
+
+    private static string Quote(string path) => path.Any(ch => char.IsWhiteSpace(ch) || ch is '\'' or '"' or '$' or '`' or '\\')
+        ? "'" + path.Replace("'", "'\\''") + "'"
+        : path;
+
     private static CheckResult ConfigValid(DoctorSession s) => s.Loaded.Match(
         c => File.Exists(Path.Combine(c.ProjectRoot, ConfigLoader.DefaultConfigFile)) || s.ConfigPath != ConfigLoader.DefaultConfigFile
             ? CheckResult.Pass(Config, $"{s.ConfigPath} is valid (project root {c.ProjectRoot})")
@@ -90,7 +114,7 @@ public static class DoctorChecks
         if (set.Count > 0) return CheckResult.Pass(Credentials, $"{string.Join(", ", set)} set (values not shown)");
         return CheckResult.Fail(Credentials,
             File.Exists(file) ? "credentials.yml has no API key or token" : "no credentials.yml",
-            (File.Exists(file) ? "" : "cp credentials.yml.dist credentials.yml, then ") +
+            (File.Exists(file) ? "" : "install -m 600 credentials.yml.dist credentials.yml, then ") +
             "set anthropic_api_key (or claude_code_oauth_token from `claude setup-token`) in credentials.yml");
     }
 

@@ -31,7 +31,8 @@ public static class LogSetup
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (toFile)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.File))!);
+            // Logs hold message text and group names: only the daemon's user may read them (F10).
+            Security.PrivateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.File))!);
             // Size-based rolling keeps the current file at the configured name (logs/nanoclaw.log); older ones get _001, _002…
             sinks = sinks.WriteTo.File(options.File, outputTemplate: FileTemplate, fileSizeLimitBytes: FileSizeLimitBytes,
                 rollOnFileSizeLimit: true, retainedFileCountLimit: RetainedFiles,

@@ -7,7 +7,8 @@ namespace NanoClaw.Shell.Logging;
 /// <summary>
 /// Wraps the real sinks: every event's template text, property values (nested ones included) and exception
 /// text pass through the <see cref="SecretRedactor"/> before any sink sees them, so a secret cannot be
-/// logged however it got into the event.
+/// logged however it got into the event. The same pass escapes control characters (<see cref="LogText"/>), so a
+/// string from a chat or an agent cannot forge a log line in the console or the file.
 /// </summary>
 public sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor) : ILogEventSink, IDisposable
 {
@@ -15,44 +16,46 @@ public sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor) 
 
     public void Emit(LogEvent logEvent)
     {
-        if (redactor.IsEmpty)
-        {
-            inner.Emit(logEvent);
-            return;
-        }
         var template = logEvent.MessageTemplate.Text;
-        var redactedTemplate = redactor.Redact(template);
-        var properties = logEvent.Properties.Select(p => new LogEventProperty(p.Key, Redact(p.Value)));
+        var cleanTemplate = LogText.Escape(redactor.Redact(template));
+        var properties = logEvent.Properties.Select(p => new LogEventProperty(p.Key, Clean(p.Value)));
         var exception = logEvent.Exception;
         if (exception is not null)
         {
             var original = exception.ToString();
-            var redacted = redactor.Redact(original);
-            if (redacted != original) exception = new RedactedException(redacted, exception);
+            var cleaned = LogText.EscapeBlock(redactor.Redact(original));
+            if (cleaned != original) exception = new RedactedException(cleaned, exception);
         }
         inner.Emit(new LogEvent(
             logEvent.Timestamp,
             logEvent.Level,
             exception,
-            ReferenceEquals(redactedTemplate, template) || redactedTemplate == template ? logEvent.MessageTemplate : Parser.Parse(redactedTemplate),
+            cleanTemplate == template ? logEvent.MessageTemplate : Parser.Parse(cleanTemplate),
             properties));
     }
 
-    private LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch
+    private LogEventPropertyValue Clean(LogEventPropertyValue value) => value switch
     {
-        ScalarValue { Value: string s } => new ScalarValue(redactor.Redact(s)),
-        ScalarValue { Value: Uri or Exception } scalar => new ScalarValue(redactor.Redact(scalar.Value.ToString() ?? "")),
-        ScalarValue scalar => scalar,
-        SequenceValue seq => new SequenceValue(seq.Elements.Select(Redact)),
-        StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Redact(p.Value))), st.TypeTag),
+        ScalarValue { Value: string s } => new ScalarValue(Text(s)),
+        // Numbers, flags, times, ids and enums render without control characters; keep their type for formatting.
+        ScalarValue { Value: null or bool or char or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+            or DateTime or DateTimeOffset or TimeSpan or Guid or Enum } scalar => scalar is { Value: char ch } && LogText.NeedsEscape(ch)
+            ? new ScalarValue(LogText.Escape(ch.ToString()))
+            : scalar,
+        // Anything else is rendered with ToString() (records, Uri, exceptions…), which may carry raw agent text.
+        ScalarValue scalar => new ScalarValue(Text(scalar.Value.ToString() ?? "")),
+        SequenceValue seq => new SequenceValue(seq.Elements.Select(Clean)),
+        StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Clean(p.Value))), st.TypeTag),
         DictionaryValue dict => new DictionaryValue(dict.Elements.Select(kv =>
-            new KeyValuePair<ScalarValue, LogEventPropertyValue>((ScalarValue)Redact(kv.Key), Redact(kv.Value)))),
-        _ => new ScalarValue(redactor.Redact(value.ToString())),
+            new KeyValuePair<ScalarValue, LogEventPropertyValue>((ScalarValue)Clean(kv.Key), Clean(kv.Value)))),
+        _ => new ScalarValue(Text(value.ToString())),
     };
+
+    private string Text(string s) => LogText.Escape(redactor.Redact(s));
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
-    /// <summary>Stands in for an exception whose text held a secret: sinks print this redacted text instead.</summary>
+    /// <summary>Stands in for an exception whose text held a secret or control characters: sinks print this text instead.</summary>
     private sealed class RedactedException(string redactedText, Exception original) : Exception(original.GetType().FullName)
     {
         public override string ToString() => redactedText;

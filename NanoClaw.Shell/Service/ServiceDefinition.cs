@@ -22,6 +22,12 @@ public sealed record ServiceDefinition(IReadOnlyList<string> Command, string Wor
     /// <summary>Seconds between restarts (systemd's RestartSec, launchd's ThrottleInterval).</summary>
     public const int RestartDelaySeconds = 15;
 
+    /// <summary>
+    /// The service's umask (systemd <c>UMask=</c>, launchd <c>Umask</c>): what the daemon creates without an explicit
+    /// mode is private to its user (F10). Paths a container must read get explicit modes from the daemon.
+    /// </summary>
+    public const string UMask = "0077";
+
     /// <summary>systemd gives up after this many starts within <see cref="StartLimitIntervalSeconds"/>.</summary>
     public const int StartLimitBurst = 5;
     public const int StartLimitIntervalSeconds = 600;

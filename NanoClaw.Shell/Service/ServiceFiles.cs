@@ -25,6 +25,8 @@ public static class ServiceFiles
         text.Append($"WorkingDirectory={EscapeSpecifiers(d.WorkingDirectory)}\n");
         text.Append($"ExecStart={string.Join(' ', d.Command.Select(w => SystemdQuote(w)))}\n");
         foreach (var (name, value) in d.Environment) text.Append($"Environment={SystemdQuote(name + "=" + value, variables: false)}\n");
+        // Files the daemon creates are private to its user unless it gives them a mode (F10).
+        text.Append($"UMask={ServiceDefinition.UMask}\n");
         text.Append("Restart=on-failure\n");
         text.Append($"RestartSec={ServiceDefinition.RestartDelaySeconds}\n");
         text.Append($"RestartPreventExitStatus={string.Join(' ', ServiceDefinition.NoRestartExitCodes)}\n");
@@ -59,6 +61,8 @@ public static class ServiceFiles
             foreach (var (name, value) in d.Environment) text.Append($"    <key>{Xml(name)}</key>\n    <string>{Xml(value)}</string>\n");
             text.Append("  </dict>\n");
         }
+        // launchd's Umask is an integer: 63 = 0077, files private to the user unless the daemon gives them a mode (F10).
+        text.Append($"  <key>Umask</key>\n  <integer>{Convert.ToInt32(ServiceDefinition.UMask, 8)}</integer>\n");
         text.Append("  <key>RunAtLoad</key>\n  <true/>\n");
         // Restart only after a failure, and never more often than ThrottleInterval seconds.
         text.Append("  <key>KeepAlive</key>\n  <dict>\n    <key>SuccessfulExit</key>\n    <false/>\n  </dict>\n");

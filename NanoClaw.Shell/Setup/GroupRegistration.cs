@@ -30,6 +30,9 @@ public static class GroupRegistration
             other => Left<string, Unit>($"refused: a main group is already registered ({other.Jid}, folder '{other.Folder}'); " +
                                          $"remove it first with: nanoclaw groups remove --jid {other.Jid}"),
             () => Right<string, Unit>(unit))
+        from free in GroupFolder.OwnerOfFolder(existing, folder, r.Jid).Match(
+            owner => Left<string, Unit>($"refused: {GroupFolder.FolderTaken(folder, owner)}"),
+            () => Right<string, Unit>(unit))
         select new RegisteredGroup(r.Jid, r.Name, folder, r.Trigger,
             existing.Find(g => g.Jid == r.Jid).Map(g => g.AddedAt).IfNone(() => IsoTimestamp.From(now)),
             existing.Find(g => g.Jid == r.Jid).Bind(g => g.ContainerConfig),

@@ -40,8 +40,24 @@ public sealed class NanoClawStore
     /// </summary>
     public static NanoClawStore Open(string storeDir, string assistantName, ILogger log)
     {
-        Directory.CreateDirectory(storeDir);
+        // Private from the start (F10): the database holds every message, store/auth the WhatsApp keys. SQLite gives
+        // the -wal and -shm files the database file's mode, so creating that file 0600 covers all three.
+        Security.PrivateFiles.CreateDirectory(storeDir);
         var path = Path.Combine(Path.GetFullPath(storeDir), DatabaseFileName);
+        if (!OperatingSystem.IsWindows() && !File.Exists(path))
+        {
+            try
+            {
+                using var created = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Security.PrivateFiles.FileMode,
+                });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first.
+            }
+        }
         StoreMigrator.Migrate(path, assistantName, log);
         return new NanoClawStore(new StoreConnections(path), log);
     }

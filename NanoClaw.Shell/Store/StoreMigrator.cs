@@ -34,6 +34,7 @@ public static class StoreMigrator
             IsEraseDisabled = true,
         };
         evolve.Migrate();
+        FolderCaseIndex.Ensure(connection, log);
         if (evolve.NbMigration > 0)
             log.Information("Store migrated: {Count} migration(s) applied to {Path}", evolve.NbMigration, databasePath);
     }

@@ -37,14 +37,14 @@ public sealed class DoctorCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("pass", Mark(result.StdOut, "config")); // no config.yml: the defaults
-        Assert.Contains("cp credentials.yml.dist credentials.yml", Fix(result.StdOut, "credentials"));
+        Assert.Contains("install -m 600 credentials.yml.dist credentials.yml", Fix(result.StdOut, "credentials"));
         Assert.Contains("install Podman", Fix(result.StdOut, "runtime"));
         Assert.Contains("bash container/build.sh", Fix(result.StdOut, "image"));
         Assert.Contains("NANOCLAW_SIDECAR_DIR", Fix(result.StdOut, "sidecar"));
         Assert.Contains("nanoclaw auth whatsapp", Fix(result.StdOut, "whatsapp"));
         Assert.Contains("nanoclaw groups register --main", Fix(result.StdOut, "main-group"));
-        foreach (var check in new[] { "store", "allowlist", "disk" }) Assert.Equal("pass", Mark(result.StdOut, check));
-        Assert.Contains("6 of 10 checks failed", result.StdOut);
+        foreach (var check in new[] { "store", "allowlist", "disk", "file-modes" }) Assert.Equal("pass", Mark(result.StdOut, check));
+        Assert.Contains("6 of 11 checks failed", result.StdOut);
         // Looking is not setting up: the doctor creates nothing in the directory.
         Assert.Equal(["home"], Directory.GetFileSystemEntries(project.Root).Select(p => Path.GetFileName(p)!).ToArray());
         Assert.Contains("doctor: asking the container runtime", result.StdErr);
@@ -70,6 +70,35 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal(0, project.Run("groups", "register", "--main", "--jid", "15551234567@s.whatsapp.net", "--name", "Me", "--folder", "main").ExitCode);
         Directory.CreateDirectory(Path.GetDirectoryName(project.AllowlistPath)!);
         File.WriteAllText(project.AllowlistPath, """{"allowedRoots":[{"path":"~/projects","allowReadWrite":true}],"blockedPatterns":["secrets"],"nonMainReadOnly":true}""");
+        // As scripts/run.sh and the daemon's first start leave them (F10).
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(Path.Combine(project.Root, "credentials.yml"), NanoClaw.Shell.Security.PrivateFiles.FileMode);
+        foreach (var dir in new[] { project.StoreDir, Path.Combine(project.StoreDir, "auth") })
+            File.SetUnixFileMode(dir, NanoClaw.Shell.Security.PrivateFiles.DirectoryMode);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Store_auth_and_credentials_readable_by_other_accounts_fail_with_the_chmod_that_fixes_them()
+    {
+        Prepare();
+        var open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(Path.Combine(project.Root, "credentials.yml"), open);
+        File.SetUnixFileMode(Path.Combine(project.StoreDir, "auth"), open | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+
+        var result = project.Run("doctor", "--check", "file-modes");
+
+        Assert.Equal(1, result.ExitCode);
+        var detail = Line(result.StdOut, "file-modes").Groups["detail"].Value;
+        Assert.Contains("credentials.yml (0644, want 0600)", detail);
+        Assert.Contains("auth (0755, want 0700)", detail);
+        var fix = Fix(result.StdOut, "file-modes");
+        Assert.Contains($"chmod 700 {Path.Combine(project.StoreDir, "auth")}", fix);
+        Assert.Contains($"chmod 600 {Path.Combine(project.Root, "credentials.yml")}", fix);
+
+        var chmod = System.Diagnostics.Process.Start("sh", ["-c", fix[..fix.IndexOf(" (", StringComparison.Ordinal)]])!;
+        chmod.WaitForExit();
+        Assert.Equal("pass", Mark(project.Run("doctor", "--check", "file-modes").StdOut, "file-modes"));
     }
 
     [Fact]
@@ -80,9 +109,9 @@ public sealed class DoctorCommandTests : IDisposable
         var result = project.Run("doctor");
 
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
-        foreach (var check in new[] { "config", "credentials", "runtime", "image", "sidecar", "whatsapp", "store", "main-group", "allowlist", "disk" })
+        foreach (var check in new[] { "config", "credentials", "runtime", "image", "sidecar", "whatsapp", "store", "main-group", "allowlist", "disk", "file-modes" })
             Assert.Equal("pass", Mark(result.StdOut, check));
-        Assert.Contains("All 10 checks passed.", result.StdOut);
+        Assert.Contains("All 11 checks passed.", result.StdOut);
         Assert.Contains("Me (15551234567@s.whatsapp.net, folder main)", Line(result.StdOut, "main-group").Groups["detail"].Value);
         Assert.DoesNotContain("sk-ant-test-key-not-real", result.StdOut + result.StdErr);
         Assert.Contains($"image inspect {Image}", File.ReadAllText(Path.Combine(project.Root, "fake-runtime.log")));

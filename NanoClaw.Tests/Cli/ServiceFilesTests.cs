@@ -22,6 +22,7 @@ public sealed class ServiceFilesTests
         var lines = unit.Split('\n');
 
         Assert.Contains("Restart=on-failure", lines);
+        Assert.Contains("UMask=0077", lines); // files the daemon creates are private to its user (F10)
         Assert.Contains("RestartSec=15", lines);
         Assert.Contains("StartLimitIntervalSec=600", lines);
         Assert.Contains("StartLimitBurst=5", lines);
@@ -48,6 +49,7 @@ public sealed class ServiceFilesTests
         Assert.Equal("SuccessfulExit", keepAlive.Element("key")!.Value);
         Assert.Equal("false", ((XElement)keepAlive.Element("key")!.NextNode!).Name.LocalName);
         Assert.Equal("15", ValueOf("ThrottleInterval").Value);
+        Assert.Equal("63", ValueOf("Umask").Value); // 0077 in decimal: files private to the user (F10)
         Assert.Equal("true", ValueOf("RunAtLoad").Name.LocalName);
         Assert.Equal("/usr/local/bin:/usr/bin:/home/me/$HOME/bin", ((XElement)ValueOf("EnvironmentVariables").Element("key")!.NextNode!).Value);
     }

@@ -31,14 +31,29 @@ public sealed class MessageRepository
     internal const string BatchSql =
         $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id";
 
-    /// <summary>Stores (or replaces) a message. A chat row is created first if missing, so the foreign key holds.</summary>
+    // Message ids are chosen by the sender's client, so an id may come back from someone else: the stored message is
+    // replaced only when the same sender sends that id again (an edit or a redelivery), never by another member
+    // (F18). One statement, as before: the sender check is the upsert's WHERE, not an extra read.
+    internal const string StoreMessageSql =
+        $"INSERT INTO messages ({MessageColumns}) VALUES " +
+        "(@Id, @ChatJid, @Sender, @SenderName, @Content, @Timestamp, @IsFromMe, @IsBot, @ReplyId, @ReplyContent, @ReplySender) " +
+        "ON CONFLICT(id, chat_jid) DO UPDATE SET sender = excluded.sender, sender_name = excluded.sender_name, content = excluded.content, " +
+        "timestamp = excluded.timestamp, is_from_me = excluded.is_from_me, is_bot_message = excluded.is_bot_message, " +
+        "reply_to_message_id = excluded.reply_to_message_id, reply_to_message_content = excluded.reply_to_message_content, " +
+        "reply_to_sender_name = excluded.reply_to_sender_name " +
+        "WHERE messages.sender IS excluded.sender";
+
+    /// <summary>
+    /// Stores a message, or replaces the stored one with the same id when the same sender sent it again; a reused id
+    /// from a different sender leaves the stored message as it is. A chat row is created first if missing, so the
+    /// foreign key holds.
+    /// </summary>
     public void Store(ChatMessage message) =>
         db.InTransaction((c, t) =>
         {
             c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING",
                 new { jid = message.ChatJid, ts = message.Timestamp }, t);
-            c.Execute($"INSERT OR REPLACE INTO messages ({MessageColumns}) VALUES " +
-                      "(@Id, @ChatJid, @Sender, @SenderName, @Content, @Timestamp, @IsFromMe, @IsBot, @ReplyId, @ReplyContent, @ReplySender)",
+            c.Execute(StoreMessageSql,
                 new
                 {
                     message.Id, message.ChatJid, message.Sender, message.SenderName, message.Content, message.Timestamp,

@@ -22,12 +22,27 @@ public sealed class RegisteredGroupRepository
         this.log = log;
     }
 
-    /// <summary>Every registered group with a valid folder; a row with an invalid folder is skipped with a warning (it stays in the table).</summary>
+    /// <summary>
+    /// Every registered group with a valid folder; a row with an invalid folder is skipped with a warning (it stays in
+    /// the table). Of groups whose folders differ only in case (possible only in a database from before folders were
+    /// unique regardless of case, reported at boot by <see cref="FolderCollisions"/>), only the first registered is
+    /// served: on a case-insensitive file system they would share one directory, and so one identity.
+    /// </summary>
     public Seq<RegisteredGroup> All()
     {
         using var c = db.Open();
+        var seen = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return c.Query<GroupRow>($"SELECT {Columns} FROM registered_groups ORDER BY added_at, jid")
-            .Select(ToGroup).Somes().ToSeq().Strict();
+            .Select(ToGroup).Somes().Where(g => seen.Add(g.Folder)).ToSeq().Strict();
+    }
+
+    /// <summary>Pairs of registered groups whose folders are equal regardless of case (first registered first).</summary>
+    public Seq<(RegisteredGroup Kept, RegisteredGroup Shadowed)> FolderCollisions()
+    {
+        using var c = db.Open();
+        var groups = c.Query<GroupRow>($"SELECT {Columns} FROM registered_groups ORDER BY added_at, jid").Select(ToGroup).Somes().ToList();
+        return groups.SelectMany((g, i) => groups.Skip(i + 1).Where(o => GroupFolder.SameFolder(g.Folder, o.Folder)).Select(o => (g, o)))
+            .ToSeq().Strict();
     }
 
     public Option<RegisteredGroup> Get(string jid)
@@ -37,13 +52,17 @@ public sealed class RegisteredGroupRepository
             .Bind(ToGroup);
     }
 
-    /// <summary>Registers or updates a group. Refused when the folder is invalid or already used by another chat.</summary>
+    /// <summary>
+    /// Registers or updates a group. Refused when the folder is invalid or already used by another chat, in any case
+    /// (the <c>folder COLLATE NOCASE</c> unique index holds it; the check here names the other chat).
+    /// </summary>
     public Either<string, Unit> Upsert(RegisteredGroup group) =>
         GroupFolder.Validate(group.Folder).Bind(_ =>
         {
+            using var c = db.Open();
+            if (OwnerOfFolder(c, group) is { } owner) return Left<string, Unit>(GroupFolder.FolderTaken(group.Folder, owner));
             try
             {
-                using var c = db.Open();
                 c.Execute($"""
                     INSERT INTO registered_groups ({Columns}) VALUES (@jid, @name, @folder, @trigger, @addedAt, @config, @requiresTrigger, @isMain)
                     ON CONFLICT(jid) DO UPDATE SET name = excluded.name, folder = excluded.folder, trigger_pattern = excluded.trigger_pattern,
@@ -63,11 +82,18 @@ public sealed class RegisteredGroupRepository
                     });
                 return Right<string, Unit>(unit);
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: folder UNIQUE
+            catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a concurrent registration took the folder
             {
-                return Left<string, Unit>($"folder '{group.Folder}' is already used by another group");
+                return Left<string, Unit>($"folder '{group.Folder}' is already used by another group; folders are unique regardless of case");
             }
         });
+
+    private RegisteredGroup? OwnerOfFolder(SqliteConnection c, RegisteredGroup group) =>
+        c.Query<GroupRow>($"SELECT {Columns} FROM registered_groups WHERE folder = @folder COLLATE NOCASE AND jid <> @jid LIMIT 1",
+                new { folder = group.Folder, jid = group.Jid })
+            .Select(r => new RegisteredGroup(r.jid, r.name ?? r.jid, r.folder ?? "", r.trigger_pattern ?? "", r.added_at ?? "", None,
+                r.requires_trigger is null || r.requires_trigger == 1, r.is_main == 1))
+            .FirstOrDefault();
 
     /// <summary>Removes a group; true when it existed.</summary>
     public bool Remove(string jid)

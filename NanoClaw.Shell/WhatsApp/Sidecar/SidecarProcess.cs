@@ -44,11 +44,33 @@ public sealed class SidecarProcess : IAsyncDisposable
             StandardInputEncoding = new UTF8Encoding(false),
         };
         info.ArgumentList.Add(options.EntryScript);
+        // A cleared environment (F19): the daemon's may hold NANOCLAW_ANTHROPIC_API_KEY and other secrets, and Node,
+        // Baileys and their dependency tree need none of it. What the options name explicitly is added on top.
+        info.Environment.Clear();
+        foreach (var (key, value) in InheritedEnvironment(System.Environment.GetEnvironmentVariables()))
+            info.Environment[key] = value;
         foreach (var (key, value) in options.Environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {options.NodePath}");
         return new SidecarProcess(process, log, onEvent);
     }
+
+    /// <summary>
+    /// The part of the daemon's environment the sidecar inherits: <c>PATH</c> and <c>HOME</c> (to find and run Node),
+    /// <c>NODE_*</c> (e.g. <c>NODE_EXTRA_CA_CERTS</c>, <c>NODE_OPTIONS</c>) and its own <c>NANOCLAW_SIDECAR_*</c>
+    /// settings (e.g. <c>NANOCLAW_SIDECAR_LOG_LEVEL</c>). Nothing else.
+    /// </summary>
+    internal static IEnumerable<KeyValuePair<string, string>> InheritedEnvironment(System.Collections.IDictionary environment)
+    {
+        foreach (System.Collections.DictionaryEntry entry in environment)
+            if (entry.Key is string key && entry.Value is string value && IsInherited(key))
+                yield return new KeyValuePair<string, string>(key, value);
+    }
+
+    private static bool IsInherited(string key) =>
+        key is "PATH" or "HOME"
+        || key.StartsWith("NODE_", StringComparison.Ordinal)
+        || key.StartsWith("NANOCLAW_SIDECAR_", StringComparison.Ordinal);
 
     /// <summary>Writes one command line; false when the process is gone.</summary>
     public async Task<bool> WriteAsync(string line, CancellationToken cancellationToken = default)

@@ -238,5 +238,5 @@ public class IpcAuthorizerTests
 
     [Fact]
     public void The_folder_is_validated_even_when_the_request_was_built_in_code() =>
-        Assert.Equal("refused: invalid folder name 'global': 'global' is reserved", Refused("main", Register(Stranger, "global")));
+        Assert.StartsWith("refused: invalid folder name 'global': 'global' is reserved", Refused("main", Register(Stranger, "global")));
 }

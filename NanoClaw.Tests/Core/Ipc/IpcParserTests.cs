@@ -90,7 +90,7 @@ public class IpcParserTests
     [InlineData("{\"type\":\"update_task\",\"taskId\":\"t\",\"schedule_type\":\"hourly\"}", "schedule_type must be cron, interval or once, not 'hourly'")]
     [InlineData("{\"type\":\"register_group\",\"name\":\"n\",\"folder\":\"f\",\"trigger\":\"@Andy\"}", "'jid' must be a non-empty string")]
     [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"../etc\",\"trigger\":\"@Andy\"}", "invalid folder name '../etc': use 1-64 letters, digits, '_' or '-', starting with a letter or digit")]
-    [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"GLOBAL\",\"trigger\":\"@Andy\"}", "invalid folder name 'GLOBAL': 'global' is reserved")]
+    [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"GLOBAL\",\"trigger\":\"@Andy\"}", "invalid folder name 'GLOBAL': 'global' is reserved (in any case, the host uses these names for its own directories: global, errors, snapshots, proxy, runs)")]
     [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"f\",\"trigger\":\"@Andy\",\"requiresTrigger\":\"no\"}", "'requiresTrigger' must be true or false")]
     [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"f\",\"trigger\":\"@Andy\",\"containerConfig\":[]}", "'containerConfig' must be an object")]
     [InlineData("{\"type\":\"register_group\",\"jid\":\"j\",\"name\":\"n\",\"folder\":\"f\",\"trigger\":\"@Andy\",\"containerConfig\":{\"additionalMounts\":[{\"containerPath\":\"x\"}]}}", "containerConfig.additionalMounts[0]: 'hostPath' must be a non-empty string")]

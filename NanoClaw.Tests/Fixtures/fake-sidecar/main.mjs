@@ -13,8 +13,9 @@
 //   records      starts.log (one pid per start), connects.log, sent.jsonl ({id,jid,text} per confirmed send),
 //                attempts.jsonl (every send received), typing.jsonl, syncs.log
 //   groups.json  the list answered to sync_groups ([{jid,name}])
+//   env.json     the environment the fake was started with (written at start)
 
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -25,6 +26,8 @@ if (!dir) {
 }
 const controlDir = join(dir, 'control');
 mkdirSync(controlDir, { recursive: true });
+// The environment it was started with, so tests can check what the daemon hands the sidecar.
+writeFileSync(join(dir, 'env.json'), JSON.stringify(process.env));
 
 const OWN = '15550009999@s.whatsapp.net';
 let state = 'idle';
