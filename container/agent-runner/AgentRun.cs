@@ -81,7 +81,7 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
             if (closeRequested) break;
 
             Log.Info("turn ended; waiting for input or _close");
-            var next = await inbox.WaitAsync(Limits?.IdleLimit, () => Lifetime.HostSide.GoneReason(paths.IpcInput), clock, ct);
+            var next = await inbox.WaitAsync(Limits?.IdleLimit, () => Lifetime.HostSide.GoneReason(paths.Ipc, paths.IpcInput), clock, ct);
             if (next.GaveUp is { } why)
             {
                 Log.Info($"ending the run on its own: {why}");

@@ -10,8 +10,9 @@ namespace NanoClaw.AgentRunner.Lifetime;
 internal static class HostSide
 {
     /// <summary>Why the host is gone, or null while it looks present.</summary>
-    public static string? GoneReason(string ipcInputDir)
+    public static string? GoneReason(string ipcDir, string ipcInputDir)
     {
+        if (!Directory.Exists(ipcDir)) return $"the IPC directory {ipcDir} is gone";
         try
         {
             // Creating it again works while the IPC directory exists; inside a deleted bind-mounted directory it fails.

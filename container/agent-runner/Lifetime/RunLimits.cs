@@ -14,9 +14,9 @@ internal sealed class RunLimits : IDisposable
 
     public RunLimits(ContainerInput input, TimeProvider clock, CancellationToken outer)
     {
-        IdleLimit = input.IdleTimeoutMs.Map(TimeoutRules.RunnerIdleLimit).Match(t => (TimeSpan?)t, () => null);
-        MaxRun = input.MaxRunMs.Map(TimeoutRules.RunnerMaxRun).Match(t => (TimeSpan?)t, () => null);
-        _maxRun = MaxRun is { } max ? new CancellationTokenSource(max, clock) : new CancellationTokenSource();
+        IdleLimit = input.IdleTimeoutMs.Case is int idle ? TimeoutRules.RunnerIdleLimit(idle) : null;
+        MaxRun = input.MaxRunMs.Case is int max ? TimeoutRules.RunnerMaxRun(max) : null;
+        _maxRun = MaxRun is { } limit ? new CancellationTokenSource(limit, clock) : new CancellationTokenSource();
         _linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _maxRun.Token);
     }
 
