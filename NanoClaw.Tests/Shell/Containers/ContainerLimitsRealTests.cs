@@ -30,7 +30,7 @@ public sealed class ContainerLimitsRealTests : IDisposable
     public void Dispose()
     {
         // Whatever happened, nothing this test started outlives it.
-        foreach (var name in started) Podman("rm", "-f", "--ignore", name);
+        foreach (var name in started) Podman("rm", "-f", "--ignore", "-t", "0", name);
         project.Dispose();
     }
 
