@@ -28,8 +28,8 @@ case "$mode" in
     new_processes() { processes | while read -r pid args; do grep -qxF "pid $pid" "$file" || echo "$pid $args"; done; }
     # In-flight --rm containers: wait for each to end (bounded), then look again.
     for c in $(new_containers); do timeout "$GRACE" podman wait "$c" >/dev/null 2>&1 || true; done
-    # Processes a test stopped a moment ago (a daemon's graceful shutdown) get the same bounded grace.
-    for _ in $(seq 1 "$GRACE"); do [ -z "$(new_processes)" ] && break; sleep 1; done
+    # --rm removal follows the exit; a daemon a test stopped a moment ago may still be shutting down: same bounded grace.
+    for _ in $(seq 1 "$GRACE"); do [ -z "$(new_processes)$(new_containers)" ] && break; sleep 1; done
     left_c=$(new_containers); left_p=$(new_processes)
     if [ -z "$left_c" ] && [ -z "$left_p" ]; then
       echo "leak check: no nanoclaw container or process left behind"
