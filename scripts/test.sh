@@ -27,6 +27,9 @@ if [ -f NanoClaw.Shell/WhatsApp/sidecar/package.json ] && [ -d NanoClaw.Shell/Wh
   (cd NanoClaw.Shell/WhatsApp/sidecar && npm test --silent) || node_status=$?
 fi
 
+leak_state=$(mktemp)
+bash scripts/leak-check.sh snapshot "$leak_state"
+
 step "dotnet test"
 set +e
 dotnet test NanoClaw.sln --no-build -c Debug --logger "console;verbosity=normal" 2>&1 | tee /tmp/nanoclaw-test.log
@@ -36,5 +39,11 @@ set -e
 awk '/^Total tests:/ {t=1} t && /^ +Passed: [0-9]+$/ {p+=$2} t && /^ +Failed: [0-9]+$/ {f+=$2} t && /^ +Skipped: [0-9]+$/ {s+=$2}
      /^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { v=$(i+1); gsub(",","",v); if ($i=="Failed:") f+=v; if ($i=="Passed:") p+=v; if ($i=="Skipped:") s+=v } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/nanoclaw-test.log
+
+step "Leak check: containers and processes the tests left running"
+leak_status=0
+bash scripts/leak-check.sh check "$leak_state" || leak_status=$?
+rm -f "$leak_state"
 [ "$node_status" = 0 ] || { echo "sidecar node tests failed"; exit 1; }
-exit $status
+[ "$status" = 0 ] || exit "$status"
+exit "$leak_status"

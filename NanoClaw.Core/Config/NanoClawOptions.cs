@@ -88,6 +88,34 @@ public sealed record ContainerOptions(
 
     /// <summary>Default <see cref="AgentUid"/>: below 65536 (so user-namespace remapping keeps it) and outside the ranges distributions allocate.</summary>
     public const int DefaultAgentUid = 59999;
+
+    /// <summary><c>container.memory</c>: memory (and swap) limit per container, e.g. <c>2g</c>; empty or <c>0</c> for none.</summary>
+    public string Memory { get; init; } = "2g";
+
+    /// <summary><c>container.pids_limit</c>: most processes and threads per container; 0 for none.</summary>
+    public int PidsLimit { get; init; } = 512;
+
+    /// <summary><c>container.cpus</c>: CPU share per container, e.g. <c>2</c> or <c>0.5</c>; empty or <c>0</c> for none.</summary>
+    public string Cpus { get; init; } = "2";
+
+    /// <summary><c>container.read_only_root</c>: read-only root filesystem with tmpfs on <c>/tmp</c> and the home directory.</summary>
+    public bool ReadOnlyRoot { get; init; } = true;
+
+    /// <summary><c>container.drop_capabilities</c>: <c>--cap-drop=ALL</c>.</summary>
+    public bool DropCapabilities { get; init; } = true;
+
+    /// <summary><c>container.no_new_privileges</c>: <c>--security-opt=no-new-privileges</c>.</summary>
+    public bool NoNewPrivileges { get; init; } = true;
+
+    /// <summary>
+    /// <c>container.max_run_ms</c>: the absolute maximum run time of one container, counted from its start; output
+    /// never extends it (unlike the hard timeout). Default 4 hours.
+    /// </summary>
+    public int MaxRunMs { get; init; } = 14_400_000;
+
+    /// <summary>The limits these settings describe (<c>0</c> as "none" normalised to empty).</summary>
+    public Containers.ContainerLimits Limits => new(
+        Memory == "0" ? "" : Memory, PidsLimit, Cpus is "0" or "0.0" ? "" : Cpus, ReadOnlyRoot, DropCapabilities, NoNewPrivileges);
 }
 
 /// <summary>Data directories, relative to the project root in the file, absolute after loading.</summary>

@@ -24,7 +24,20 @@ public sealed record ContainerInput(
     bool IsScheduledTask,
     string AssistantName,
     Option<string> Script,
-    Map<string, string> Secrets);
+    Map<string, string> Secrets)
+{
+    /// <summary>
+    /// The host's idle timeout (<c>idleTimeoutMs</c>, optional): the agent runner ends the run on its own when no
+    /// input or <c>_close</c> arrives this long (plus a margin, <see cref="TimeoutRules.RunnerIdleLimit"/>) after a turn.
+    /// </summary>
+    public Option<int> IdleTimeoutMs { get; init; }
+
+    /// <summary>
+    /// The absolute maximum run time (<c>maxRunMs</c>, optional): the agent runner ends the run on its own past it
+    /// (plus a margin, <see cref="TimeoutRules.RunnerMaxRun"/>), whatever it is doing.
+    /// </summary>
+    public Option<int> MaxRunMs { get; init; }
+}
 
 /// <summary>Status of one output record.</summary>
 public enum OutputStatus

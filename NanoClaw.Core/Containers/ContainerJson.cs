@@ -23,6 +23,8 @@ public static class ContainerJson
             if (input.IsScheduledTask) w.WriteBoolean("isScheduledTask", true);
             w.WriteString("assistantName", input.AssistantName);
             input.Script.IfSome(s => w.WriteString("script", s));
+            input.IdleTimeoutMs.IfSome(ms => w.WriteNumber("idleTimeoutMs", ms));
+            input.MaxRunMs.IfSome(ms => w.WriteNumber("maxRunMs", ms));
             if (!input.Secrets.IsEmpty)
             {
                 w.WriteStartObject("secrets");
@@ -56,7 +58,11 @@ public static class ContainerJson
                     Bool(root, "isScheduledTask"),
                     OptionalString(root, "assistantName").IfNone("Andy"),
                     OptionalString(root, "script"),
-                    secrets);
+                    secrets)
+                {
+                    IdleTimeoutMs = OptionalPositiveInt(root, "idleTimeoutMs"),
+                    MaxRunMs = OptionalPositiveInt(root, "maxRunMs"),
+                };
         }
         catch (JsonException e)
         {
@@ -135,6 +141,10 @@ public static class ContainerJson
 
     private static Option<string> OptionalString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Some(v.GetString()!) : None;
+
+    /// <summary>A positive whole number; anything else (absent, wrong type, zero, negative) is treated as absent.</summary>
+    private static Option<int> OptionalPositiveInt(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n > 0 ? Some(n) : None;
 
     private static bool Bool(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;

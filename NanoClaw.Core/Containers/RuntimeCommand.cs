@@ -34,6 +34,9 @@ public sealed record ContainerRunSpec(
 {
     /// <summary>Network to join (<c>--network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";
+
+    /// <summary>Resource and privilege limits; <see cref="ContainerLimits.None"/> unless the caller sets them.</summary>
+    public ContainerLimits Limits { get; init; } = ContainerLimits.None;
 }
 
 /// <summary>Argument lists for the three runtimes (SPEC §7). Pure: the shell runs them.</summary>
@@ -63,11 +66,15 @@ public static class RuntimeCommand
     public static Option<string> UserMapping(int uid, int gid) =>
         uid == 0 || uid == 1000 ? None : Some($"{uid}:{gid}");
 
-    /// <summary><c>run -i --rm --name NAME [mounts] [env] [--user] IMAGE</c>.</summary>
+    /// <summary>Home of the image's user; a tmpfs when the root filesystem is read-only.</summary>
+    public const string ContainerHome = "/home/node";
+
+    /// <summary><c>run -i --rm --name NAME [limits] [mounts] [env] [--user] IMAGE</c>.</summary>
     public static Seq<string> Run(ContainerCli cli, ContainerRunSpec spec)
     {
         var args = new List<string> { "run", "-i", "--rm", "--name", spec.Name };
         if (spec.Network.Length > 0) args.AddRange(["--network", spec.Network]);
+        args.AddRange(LimitArgs(cli, spec.Limits));
         foreach (var m in spec.Mounts) args.AddRange(MountArgs(cli, m));
         args.AddRange(["-e", $"TZ={spec.TimeZone}"]);
         var user = UserMapping(spec.HostUid, spec.HostGid);
@@ -78,6 +85,33 @@ public static class RuntimeCommand
         });
         foreach (var (name, value) in spec.ExtraEnv) args.AddRange(["-e", $"{name}={value}"]);
         args.Add(spec.Image);
+        return toSeq(args);
+    }
+
+    /// <summary>
+    /// The limit flags. Docker and Podman: <c>--memory</c> with <c>--memory-swap</c> at the same value (no swap past
+    /// the limit), <c>--pids-limit</c>, <c>--cpus</c>, <c>--cap-drop=ALL</c>, <c>--security-opt=no-new-privileges</c>,
+    /// <c>--read-only</c> with tmpfs on <c>/tmp</c> and <see cref="ContainerHome"/> (Claude Code writes <c>~/.claude.json</c>, caches and Chromium profiles there; the session store is a bind
+    /// mount under it). Apple Container runs each container in its own VM and takes only <c>--memory</c> and
+    /// <c>--cpus</c>; the rest is not passed (see NanoClaw.Shell/Containers/README.md).
+    /// </summary>
+    public static Seq<string> LimitArgs(ContainerCli cli, ContainerLimits limits)
+    {
+        var args = new List<string>();
+        if (limits.Memory.Length > 0) args.AddRange(["--memory", limits.Memory]);
+        if (limits.Cpus.Length > 0) args.AddRange(["--cpus", limits.Cpus]);
+        if (cli == ContainerCli.Apple) return toSeq(args);
+        if (limits.Memory.Length > 0) args.AddRange(["--memory-swap", limits.Memory]);
+        if (limits.PidsLimit > 0) args.AddRange(["--pids-limit", limits.PidsLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (limits.DropCapabilities) args.Add("--cap-drop=ALL");
+        if (limits.NoNewPrivileges) args.Add("--security-opt=no-new-privileges");
+        if (limits.ReadOnlyRoot)
+        {
+            // Mode 1777 rather than uid=: Podman 4 refuses a uid option on --tmpfs, and the container may run as the
+            // image's user or as the host's uid. Nothing else runs in the container, so the sticky world-writable home
+            // shares nothing.
+            args.AddRange(["--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777", "--tmpfs", $"{ContainerHome}:rw,nosuid,nodev,mode=1777"]);
+        }
         return toSeq(args);
     }
 

@@ -8,7 +8,8 @@ public static class ConfigKeys
     {
         ["assistant"] = ["name", "has_own_number"],
         ["timing"] = ["poll_interval_ms", "scheduler_poll_interval_ms", "idle_timeout_ms", "ipc_poll_interval_ms"],
-        ["container"] = ["runtime", "image", "timeout_ms", "max_output_size_bytes", "max_concurrent", "credential_proxy", "network", "agent_uid"],
+        ["container"] = ["runtime", "image", "timeout_ms", "max_output_size_bytes", "max_concurrent", "credential_proxy", "network",
+            "memory", "pids_limit", "cpus", "read_only_root", "drop_capabilities", "no_new_privileges", "max_run_ms", "agent_uid"],
         ["paths"] = ["store_dir", "groups_dir", "data_dir"],
         ["logging"] = ["level", "file"],
         ["channels"] = ["whatsapp", "local_chat"],

@@ -97,6 +97,13 @@ public static class ConfigLoader
             {
                 Network = Read("container.network", d.Container.Network, s => string.IsNullOrEmpty(s.Text) ? Prelude.Right<ConfigError, string>("") : SettingParsers.NonEmptyText(s)),
                 AgentUid = Read("container.agent_uid", d.Container.AgentUid, s => SettingParsers.IntInRange(s, 1, int.MaxValue)),
+                Memory = Read("container.memory", d.Container.Memory, SettingParsers.MemorySize),
+                PidsLimit = Read("container.pids_limit", d.Container.PidsLimit, s => SettingParsers.ZeroOrAtLeast(s, 16)),
+                Cpus = Read("container.cpus", d.Container.Cpus, SettingParsers.CpuShare),
+                ReadOnlyRoot = Read("container.read_only_root", d.Container.ReadOnlyRoot, SettingParsers.Bool),
+                DropCapabilities = Read("container.drop_capabilities", d.Container.DropCapabilities, SettingParsers.Bool),
+                NoNewPrivileges = Read("container.no_new_privileges", d.Container.NoNewPrivileges, SettingParsers.Bool),
+                MaxRunMs = Read("container.max_run_ms", d.Container.MaxRunMs, s => SettingParsers.IntInRange(s, 1000, int.MaxValue)),
             },
             new PathOptions(
                 Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.PathText),

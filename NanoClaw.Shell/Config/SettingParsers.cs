@@ -71,4 +71,29 @@ public static class SettingParsers
             ? Right<ConfigError, Option<string>>(Some(text!))
             : Left<ConfigError, Option<string>>(Expected(s, "an http:// or https:// URL", showValue: false));
     }
+
+    /// <summary>0 (none) or a whole number of at least <paramref name="min"/>.</summary>
+    public static Either<ConfigError, int> ZeroOrAtLeast(RawSetting s, int min) =>
+        s.NonScalarKind is null && int.TryParse(s.Text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && (v == 0 || v >= min)
+            ? Right<ConfigError, int>(v)
+            : Left<ConfigError, int>(Expected(s, $"0 (no limit) or a whole number of at least {min}"));
+
+    /// <summary>A memory size the runtimes accept (<c>512m</c>, <c>2g</c>, plain bytes) of at least 16 MiB, or 0 for none; returned lower-case.</summary>
+    public static Either<ConfigError, string> MemorySize(RawSetting s)
+    {
+        var text = s.Text?.Trim().ToLowerInvariant() ?? "";
+        var m = System.Text.RegularExpressions.Regex.Match(text, "^([0-9]{1,12})([bkmg]?)$");
+        var bytes = m.Success
+            ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * m.Groups[2].Value switch { "k" => 1L << 10, "m" => 1L << 20, "g" => 1L << 30, _ => 1L }
+            : -1;
+        return s.NonScalarKind is null && (bytes == 0 || bytes >= 16L << 20)
+            ? Right<ConfigError, string>(bytes == 0 ? "0" : text)
+            : Left<ConfigError, string>(Expected(s, "a memory size such as 512m or 2g (at least 16m), or 0 for no limit"));
+    }
+
+    /// <summary>A CPU share: a decimal from 0.01 to 1024, or 0 for none.</summary>
+    public static Either<ConfigError, string> CpuShare(RawSetting s) =>
+        s.NonScalarKind is null && decimal.TryParse(s.Text?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && (v == 0 || (v >= 0.01m && v <= 1024))
+            ? Right<ConfigError, string>(v == 0 ? "0" : v.ToString(CultureInfo.InvariantCulture))
+            : Left<ConfigError, string>(Expected(s, "a number of CPUs such as 2 or 0.5, or 0 for no limit"));
 }

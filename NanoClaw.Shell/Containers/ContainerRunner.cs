@@ -10,8 +10,9 @@ namespace NanoClaw.Shell.Containers;
 
 /// <summary>
 /// Runs one agent container for a group (SPEC §7): prepares its directories, plans and checks its mounts, starts
-/// <c>run -i --rm</c>, writes the input JSON to stdin and closes it, streams stdout records as they come, enforces
-/// the hard timeout (restarted by every record), and writes the per-run log with secrets removed.
+/// <c>run -i --rm</c> with the configured limits, writes the input JSON to stdin and closes it, streams stdout records as
+/// they come, enforces the hard timeout (restarted by every record) and the absolute maximum run time (never restarted),
+/// and writes the per-run log with secrets removed.
 /// </summary>
 public sealed class ContainerRunner
 {
@@ -76,7 +77,20 @@ public sealed class ContainerRunner
         var name = ContainerNaming.Name(group.Folder, startedAt.ToUnixTimeMilliseconds());
         // A root daemon runs the container as the dedicated agent uid it handed the writable mounts to (F17).
         var (uid, gid) = options.AgentOwner ?? (options.HostUid, options.HostGid);
-        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, uid, gid, options.Image, request.ExtraEnv) { Network = options.Network };
+        var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, uid, gid, options.Image, request.ExtraEnv)
+        {
+            Network = options.Network,
+            Limits = options.Limits,
+        };
+        // The runner inside learns the host's timeouts, so it can end on its own when the host is gone (issue 20).
+        request = request with
+        {
+            Input = request.Input with
+            {
+                IdleTimeoutMs = request.Input.IdleTimeoutMs.IfNone(options.IdleTimeoutMs),
+                MaxRunMs = request.Input.MaxRunMs.IfNone(options.MaxRunMs),
+            },
+        };
         var args = RuntimeCommand.Run(runtime.Cli, spec);
         var outputs = new ReplaySubject<ContainerOutput>();
         var run = new RunState(this, request, name, args, plan.Mounts, rejected, outputs, startedAt);
@@ -124,14 +138,18 @@ public sealed class ContainerRunner
         private readonly CancellationTokenSource forceful = new();
         private readonly object gate = new();
         private ITimer? hardTimer;
+        private ITimer? maxRunTimer;
         private ITimer? lastResort;
         private Task? stopping;
         private bool timedOut;
+        private StopCause stopCause = StopCause.None;
         private bool hadOutput;
+        private string lastStderr = "";
 
         private ILogger Log => owner.log;
         private TimeSpan HardTimeout => TimeoutRules.HardTimeout(
             request.Group.ContainerConfig.Bind(c => c.TimeoutMs), owner.options.DefaultTimeoutMs, owner.options.IdleTimeoutMs);
+        private TimeSpan MaxRun => TimeoutRules.MaxRun(owner.options.MaxRunMs);
 
         private long clock;
 
@@ -140,7 +158,10 @@ public sealed class ContainerRunner
         {
             clock = owner.time.GetTimestamp();
             var hard = HardTimeout;
-            hardTimer = owner.time.CreateTimer(_ => Stop($"hard timeout of {hard.TotalSeconds:0}s reached", timeout: true), null, hard, Timeout.InfiniteTimeSpan);
+            hardTimer = owner.time.CreateTimer(_ => Stop($"hard timeout of {hard.TotalSeconds:0}s reached", StopCause.HardTimeout), null, hard, Timeout.InfiniteTimeSpan);
+            // Never re-armed: records restart the hard timeout, not this one (F7).
+            var max = MaxRun;
+            maxRunTimer = owner.time.CreateTimer(_ => Stop($"maximum run time of {max.TotalSeconds:0}s reached", StopCause.MaxRunTime), null, max, Timeout.InfiniteTimeSpan);
         }
 
         public async Task<ContainerRunResult> ExecuteAsync(CancellationToken ct)
@@ -151,7 +172,7 @@ public sealed class ContainerRunner
                 name, request.Group.Folder, mounts.Count, hard.TotalSeconds);
             int exitCode;
             Option<string> startError = None;
-            using (ct.Register(() => Stop("shutdown requested", timeout: false)))
+            using (ct.Register(() => Stop("shutdown requested", StopCause.Requested)))
             {
                 try
                 {
@@ -178,17 +199,20 @@ public sealed class ContainerRunner
             lock (gate)
             {
                 hardTimer?.Dispose();
+                maxRunTimer?.Dispose();
                 stop = stopping;
             }
             if (stop is not null) await stop;
             lastResort?.Dispose();
 
             var duration = owner.time.GetElapsedTime(clock);
-            bool wasTimedOut, produced;
-            lock (gate) { wasTimedOut = timedOut; produced = hadOutput; }
+            bool produced;
+            StopCause cause;
+            string stderrTail;
+            lock (gate) { cause = stopCause; produced = hadOutput; stderrTail = lastStderr; }
             var outcome = startError.Match(
                 Some: e => new ContainerRunResult(exitCode, false, produced, OutputStatus.Error, Some(e), duration),
-                None: () => TimeoutRules.Outcome(exitCode, wasTimedOut, produced, duration, hard));
+                None: () => TimeoutRules.Outcome(exitCode, cause, produced, duration, hard, MaxRun, owner.options.Limits, owner.redact(stderrTail)));
             var logFile = WriteRunLog(outcome);
             Log.Information("Container {Name} finished in {Duration:0} ms: exit {Exit}, {Status}{Error}; run log {RunLog}",
                 name, duration.TotalMilliseconds, outcome.ExitCode, outcome.Status, outcome.Error.Map(x => " — " + x).IfNone(""), logFile);
@@ -240,15 +264,20 @@ public sealed class ContainerRunner
         private void OnStderrLine(string line)
         {
             stderr.AppendLine(line);
+            if (line.Trim().Length > 0)
+            {
+                lock (gate) lastStderr = line.Length > 300 ? line[..300] + "…" : line;
+            }
             Log.Debug("[{Name} stderr] {Line}", name, owner.redact(line));
         }
 
-        private void Stop(string why, bool timeout)
+        private void Stop(string why, StopCause cause)
         {
             lock (gate)
             {
                 if (stopping is not null) return;
-                if (timeout) timedOut = true;
+                if (cause is StopCause.HardTimeout or StopCause.MaxRunTime) timedOut = true;
+                stopCause = cause;
                 Log.Warning("Stopping container {Name}: {Why}", name, why);
                 stopping = StopAsync();
             }

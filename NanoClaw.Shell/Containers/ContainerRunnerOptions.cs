@@ -55,6 +55,8 @@ public sealed record ContainerRunnerOptions(
             CredentialsFile = Path.Combine(projectRoot, NanoClaw.Shell.Config.ConfigLoader.CredentialsFile),
             AgentOwner = uid == 0 && OperatingSystem.IsLinux() ? (o.Container.AgentUid, o.Container.AgentUid) : null,
             ProtectedDirs = ProtectedDirsOf(o, allowlistPath ?? DefaultAllowlistPath),
+            Limits = FitToHost(o.Container.Limits, Environment.ProcessorCount),
+            MaxRunMs = o.Container.MaxRunMs,
         };
     }
 
@@ -68,6 +70,22 @@ public sealed record ContainerRunnerOptions(
                 Path.GetDirectoryName(Path.GetFullPath(allowlistPath)) ?? allowlistPath, Path.Combine(HostPaths.Home, ".config", "nanoclaw"))
             .Bind(p => HostPaths.RealPath(p).ToSeq().Add(Path.GetFullPath(p)))
             .Distinct();
+
+    /// <summary>
+    /// Docker refuses <c>--cpus</c> above the machine's CPU count (and the default of 2 would stop every run on a
+    /// one-CPU machine), so the share is capped at what the host has.
+    /// </summary>
+    public static ContainerLimits FitToHost(ContainerLimits limits, int processorCount) =>
+        decimal.TryParse(limits.Cpus, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var cpus)
+        && cpus > processorCount && processorCount > 0
+            ? limits with { Cpus = processorCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : limits;
+
+    /// <summary>Resource and privilege limits of every container (<c>container.memory</c>, <c>pids_limit</c>, …).</summary>
+    public ContainerLimits Limits { get; init; } = ContainerLimits.None;
+
+    /// <summary><c>container.max_run_ms</c>: the absolute maximum run time, which output never extends.</summary>
+    public int MaxRunMs { get; init; } = NanoClaw.Core.Config.NanoClawOptions.Default.Container.MaxRunMs;
 
     /// <summary>Network the containers join (<c>container.network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";

@@ -12,6 +12,7 @@ public sealed class BrowserSkillImageTests(AgentImageFixture image) : IClassFixt
     {
         Assert.True(image.Problem is null, image.Problem);
         var page = Directory.CreateTempSubdirectory("nanoclaw-page-");
+        var name = "nanoclaw-test-browse-" + Guid.NewGuid().ToString("N")[..10];
         try
         {
             File.WriteAllText(Path.Combine(page.FullName, "index.html"),
@@ -19,12 +20,12 @@ public sealed class BrowserSkillImageTests(AgentImageFixture image) : IClassFixt
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(page.FullName, (UnixFileMode)0b111_101_101);
             var skills = Path.Combine(Requirements.RepoRoot(), "container", "skills");
             var info = new ProcessStartInfo("podman") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[]
-            {
-                "run", "--rm", "--entrypoint", "bash",
-                "-v", $"{skills}:/home/node/.claude/skills:ro", "-v", $"{page.FullName}:/page:ro",
-                ImageRunnerLauncher.Image, "/home/node/.claude/skills/browser/browse.sh", "text", "file:///page/index.html",
-            })
+            foreach (var a in new[] { "run", "--rm", "--name", name, "--entrypoint", "bash" }
+                .Concat(ImageRunnerLauncher.DefaultLimits)
+                .Concat([
+                    "-v", $"{skills}:/home/node/.claude/skills:ro", "-v", $"{page.FullName}:/page:ro",
+                    ImageRunnerLauncher.Image, "/home/node/.claude/skills/browser/browse.sh", "text", "file:///page/index.html",
+                ]))
             {
                 info.ArgumentList.Add(a);
             }
@@ -39,6 +40,8 @@ public sealed class BrowserSkillImageTests(AgentImageFixture image) : IClassFixt
         }
         finally
         {
+            using (var rm = Process.Start(new ProcessStartInfo("podman", ["rm", "-f", "--ignore", name]) { RedirectStandardOutput = true, RedirectStandardError = true }))
+                rm?.WaitForExit(30_000);
             page.Delete(recursive: true);
         }
     }

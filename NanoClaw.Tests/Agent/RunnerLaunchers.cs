@@ -56,7 +56,14 @@ public sealed class ImageRunnerLauncher : IRunnerLauncher
     public static readonly string Image =
         Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER__IMAGE") is { Length: > 0 } image ? image : "nanoclaw-agent:latest";
 
+    /// <summary>The daemon's default limits (read-only root, no capabilities, …): the image must work under them.</summary>
+    public static readonly IReadOnlyList<string> DefaultLimits =
+        NanoClaw.Core.Containers.RuntimeCommand.LimitArgs(NanoClaw.Core.Containers.ContainerCli.Podman, NanoClaw.Core.Containers.ContainerLimits.Default).ToList();
+
     private readonly List<string> _names = [];
+
+    /// <summary>Names of the containers started so far (a test may kill the client and wait on the container).</summary>
+    public IReadOnlyList<string> Names => _names;
 
     public ProcessStartInfo StartInfo(AgentWorkspace workspace)
     {
@@ -74,8 +81,7 @@ public sealed class ImageRunnerLauncher : IRunnerLauncher
             "-v", $"{workspace.ClaudeHome}:/home/node/.claude",
             "-v", $"{AgentWorkspace.Skills}:/home/node/.claude/skills:ro",
             "-v", $"{workspace.Snapshots}:/workspace/snapshots:ro",
-            Image,
-        })
+        }.Concat(DefaultLimits).Append(Image))
         {
             info.ArgumentList.Add(a);
         }

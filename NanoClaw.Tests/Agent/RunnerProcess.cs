@@ -38,6 +38,9 @@ public sealed class RunnerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>SIGKILL to the process the test started (for the image: the podman client, not the container).</summary>
+    public void KillClient() => _process.Kill(entireProcessTree: false);
+
     public string Log
     {
         get { lock (_log) return _log.ToString(); }

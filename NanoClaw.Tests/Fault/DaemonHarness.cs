@@ -216,6 +216,8 @@ public sealed class DaemonHarness : IAsyncDisposable
         if (Directory.Exists(state))
             foreach (var pidFile in Directory.GetFiles(state, "*.pid"))
                 if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) SysKill(pid, 9);
+        // Real containers of this daemon (tests that run the real runtime), also after a kill or a failed test.
+        if (!Env.TryGetValue("NANOCLAW_CONTAINER_EXECUTABLE", out var exe) || exe != FakeRuntimePath) TestContainers.RemoveThoseMounting(Root);
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -17,6 +17,9 @@ namespace NanoClaw.AgentRunner;
 /// </summary>
 internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWriter records, TimeProvider clock)
 {
+    /// <summary>The runner's own limits (issue 20); none when the host did not send its timeouts.</summary>
+    public Lifetime.RunLimits? Limits { get; init; }
+
     private const string BashGuardHook = "bash-credential-guard";
     private const string PreCompactHook = "pre-compact-archive";
 
@@ -78,7 +81,13 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
             if (closeRequested) break;
 
             Log.Info("turn ended; waiting for input or _close");
-            var next = await inbox.WaitAsync(ct);
+            var next = await inbox.WaitAsync(Limits?.IdleLimit, () => Lifetime.HostSide.GoneReason(paths.Ipc, paths.IpcInput), clock, ct);
+            if (next.GaveUp is { } why)
+            {
+                Log.Info($"ending the run on its own: {why}");
+                await claude.CloseAsync(TimeSpan.FromSeconds(10));
+                return 0;
+            }
             if (next.Messages.Count == 0) break;
             prompt = PromptText.Merge(next.Messages);
             closeRequested = next.Close;

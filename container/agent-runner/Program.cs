@@ -20,9 +20,17 @@ if (parsed.Case is string error)
 
 var input = (ContainerInput)parsed.Case!;
 Log.Info($"group {input.GroupFolder} (main: {input.IsMain}, scheduled: {input.IsScheduledTask}, resume: {input.SessionId.IsSome})");
+using var limits = new NanoClaw.AgentRunner.Lifetime.RunLimits(input, TimeProvider.System, stop.Token);
+Log.Info($"own limits: idle {limits.IdleLimit?.TotalSeconds.ToString("0") ?? "none"} s, run {limits.MaxRun?.TotalSeconds.ToString("0") ?? "none"} s");
 try
 {
-    return await new AgentRun(input, RunnerPaths.FromEnvironment(), records, TimeProvider.System).RunAsync(stop.Token);
+    return await new AgentRun(input, RunnerPaths.FromEnvironment(), records, TimeProvider.System) { Limits = limits }.RunAsync(limits.Token);
+}
+catch (OperationCanceledException) when (limits.MaxRunPassed)
+{
+    Log.Info($"ending the run on its own: the maximum run time ({limits.MaxRun?.TotalSeconds:0} s with margin) has passed");
+    records.Error("the agent runner reached its maximum run time and stopped", LanguageExt.Prelude.None);
+    return 1;
 }
 catch (OperationCanceledException)
 {

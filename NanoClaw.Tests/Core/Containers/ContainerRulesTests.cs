@@ -96,3 +96,37 @@ public class ContainerRulesTests
         Assert.DoesNotContain("g.us", Snapshots.Groups(false, groups, "2026-02-02T00:00:00.000Z"));
     }
 }
+
+public class ContainerLimitArgsTests
+{
+    [Fact]
+    public void The_default_limits_on_podman_and_docker_and_what_apple_container_gets()
+    {
+        const string linux = "--memory 2g --cpus 2 --memory-swap 2g --pids-limit 512 --cap-drop=ALL --security-opt=no-new-privileges "
+                           + "--read-only --tmpfs /tmp:rw,nosuid,nodev,mode=1777 --tmpfs /home/node:rw,nosuid,nodev,mode=1777";
+        Assert.Equal(linux, string.Join(' ', RuntimeCommand.LimitArgs(ContainerCli.Podman, ContainerLimits.Default)));
+        Assert.Equal(linux, string.Join(' ', RuntimeCommand.LimitArgs(ContainerCli.Docker, ContainerLimits.Default)));
+        Assert.Equal("--memory 2g --cpus 2", string.Join(' ', RuntimeCommand.LimitArgs(ContainerCli.Apple, ContainerLimits.Default)));
+        Assert.Empty(RuntimeCommand.LimitArgs(ContainerCli.Podman, ContainerLimits.None));
+    }
+
+    [Fact]
+    public void Limits_come_before_the_image_in_the_run_command()
+    {
+        var spec = new ContainerRunSpec("nanoclaw-a-1", LanguageExt.Seq<VolumeMount>.Empty, "UTC", 0, 0, "img:1", default) { Limits = ContainerLimits.Default };
+        var args = RuntimeCommand.Run(ContainerCli.Podman, spec).ToList();
+        Assert.Equal("img:1", args[^1]);
+        Assert.True(args.IndexOf("--read-only") is > 0 and var i && i < args.Count - 1);
+    }
+
+    [Theory]
+    [InlineData("2", 1, "1")]
+    [InlineData("2", 8, "2")]
+    [InlineData("0.5", 1, "0.5")]
+    [InlineData("", 1, "")]
+    public void The_cpu_share_is_capped_at_the_machines_cpus(string cpus, int processors, string expected)
+    {
+        var fitted = NanoClaw.Shell.Containers.ContainerRunnerOptions.FitToHost(ContainerLimits.Default with { Cpus = cpus }, processors);
+        Assert.Equal(expected, fitted.Cpus);
+    }
+}

@@ -15,6 +15,10 @@
 #   big N           N bytes of log noise on stdout and stderr
 #   sleep N         sleep N seconds, no record
 #   exit N          exit with code N
+#   limits          result = "memory=<bytes or max> pids=<n or max> caps=<CapEff> nnp=<NoNewPrivs>"
+#   alloc           becomes a process that allocates memory until something stops it (no record)
+#   forkbomb        forks sleeping processes until fork fails, then waits for ever (no record)
+#   records-forever a record every 0.2 s, for ever
 set -u
 input=$(cat)
 prompt=$(printf '%s' "$input" | sed -n 's/.*"prompt":"\([^"]*\)".*/\1/p')
@@ -40,6 +44,12 @@ record() { # status result [newSessionId]
   printf '%s\n' '---NANOCLAW_OUTPUT_END---'
 }
 
+read_limits() { # memory and pids limits of this container (cgroup v1 or v2), capabilities, no-new-privileges
+  mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max 2>/dev/null || echo unknown)
+  pids=$(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max 2>/dev/null || echo unknown)
+  caps=$(awk '/^CapEff/ { print $2 }' /proc/self/status); nnp=$(awk '/^NoNewPrivs/ { print $2 }' /proc/self/status)
+}
+
 run() {
   cmd=${1%% *}; arg=""
   [ "$cmd" != "$1" ] && arg=${1#* }
@@ -58,6 +68,20 @@ run() {
     big) head -c "$arg" /dev/zero | tr '\0' 'x'; printf '\n'; head -c "$arg" /dev/zero | tr '\0' 'y' >&2; printf '\n' >&2 ;;
     sleep) sleep "$arg" ;;
     exit) exit "$arg" ;;
+    limits) read_limits; record success "memory=$mem pids=$pids caps=$caps nnp=$nnp" ;;
+    # tail keeps a line that never ends in memory; exec makes it the container's main process. Refused without a
+    # memory limit below 8 GiB, so a broken runtime cannot turn the test into an attack on the test machine.
+    alloc)
+      read_limits
+      case "$mem" in *[!0-9]*|"") record error "alloc refused: no memory limit ($mem)"; return ;; esac
+      [ "$mem" -lt 8589934592 ] || { record error "alloc refused: no memory limit ($mem)"; return; }
+      exec tail /dev/zero ;;
+    # The subshell dies when fork fails; its sleepers stay, and exec needs no new process. Refused without a pids limit.
+    forkbomb)
+      read_limits
+      case "$pids" in *[!0-9]*|"") record error "forkbomb refused: no pids limit ($pids)"; return ;; esac
+      ( while :; do sleep 100000 & done ) 2>/dev/null; exec sleep 100000 ;;
+    records-forever) while :; do record success "tick"; sleep 0.2; done ;;
     "") ;;
     *) record error "unknown command: $cmd" ;;
   esac

@@ -80,6 +80,13 @@ public sealed class ConfigLoaderTests : IDisposable
               max_concurrent: 100
               credential_proxy: false
               network: host
+              memory: 512M
+              pids_limit: 100
+              cpus: 0.5
+              read_only_root: false
+              drop_capabilities: false
+              no_new_privileges: false
+              max_run_ms: 60000
             paths: { store_dir: s, groups_dir: /abs/groups, data_dir: ../d }
             logging: { level: debug, file: l/x.log }
             channels: { whatsapp: false, local_chat: false }
@@ -88,7 +95,11 @@ public sealed class ConfigLoaderTests : IDisposable
         var expected = new NanoClawOptions(
             new AssistantOptions("Bob", true),
             new TimingOptions(10, 20, 30, 40),
-            new ContainerOptions(ContainerRuntimeKind.Podman, "my/agent:1", 50, 2048, 100, false) { Network = "host" },
+            new ContainerOptions(ContainerRuntimeKind.Podman, "my/agent:1", 50, 2048, 100, false)
+            {
+                Network = "host", Memory = "512m", PidsLimit = 100, Cpus = "0.5",
+                ReadOnlyRoot = false, DropCapabilities = false, NoNewPrivileges = false, MaxRunMs = 60000,
+            },
             new PathOptions(Path.Combine(root, "s"), "/abs/groups", Path.GetFullPath(Path.Combine(root, "..", "d"))),
             new LoggingOptions("DEBUG", Path.Combine(root, "l", "x.log")),
             new ChannelOptions(false, false),
@@ -126,6 +137,14 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Zero_turns_a_limit_off()
+    {
+        var options = Ok(Load("container:\n  memory: 0\n  pids_limit: 0\n  cpus: 0\n")).Options;
+        Assert.Equal(new NanoClaw.Core.Containers.ContainerLimits("", 0, "", true, true, true), options.Container.Limits);
+        Assert.Equal(NanoClaw.Core.Containers.ContainerLimits.Default, NanoClawOptions.Default.Container.Limits);
+    }
+
+    [Fact]
     public void A_named_config_file_that_does_not_exist_is_an_error()
     {
         Assert.Equal($"{ConfigPath}: file not found", Error(Load(null, mustExist: true)));
@@ -144,9 +163,15 @@ public sealed class ConfigLoaderTests : IDisposable
         { "assistant:\n  name: \"Andy: x\"\n", "assistant.name: expected a name without ':' or a leading '@', got \"Andy: x\"" },
         { "timezone: Mars/Olympus_Mons\n", "timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Mars/Olympus_Mons\"" },
         { "colour: blue\n", "colour: unknown key (known keys: assistant, timing, container, paths, logging, channels, timezone)" },
-        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, agent_uid)" },
-        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, agent_uid)" },
+        { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, memory, pids_limit, cpus, read_only_root, drop_capabilities, no_new_privileges, max_run_ms, agent_uid)" },
+        { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, memory, pids_limit, cpus, read_only_root, drop_capabilities, no_new_privileges, max_run_ms, agent_uid)" },
         { "- a\n- b\n", "expected a mapping of keys at the top level" },
+        { "container:\n  memory: lots\n", "container.memory: expected a memory size such as 512m or 2g (at least 16m), or 0 for no limit, got \"lots\"" },
+        { "container:\n  memory: 1m\n", "container.memory: expected a memory size such as 512m or 2g (at least 16m), or 0 for no limit, got \"1m\"" },
+        { "container:\n  pids_limit: 8\n", "container.pids_limit: expected 0 (no limit) or a whole number of at least 16, got \"8\"" },
+        { "container:\n  cpus: -1\n", "container.cpus: expected a number of CPUs such as 2 or 0.5, or 0 for no limit, got \"-1\"" },
+        { "container:\n  max_run_ms: 10\n", "container.max_run_ms: expected a whole number of at least 1000, got \"10\"" },
+        { "container:\n  read_only_root: sometimes\n", "container.read_only_root: expected true or false, got \"sometimes\"" },
         { "paths:\n  store_dir: \"st\\0re\"\n", "paths.store_dir: expected a file system path, got something else" },
     };
 

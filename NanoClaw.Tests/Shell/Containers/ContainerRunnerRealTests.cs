@@ -25,7 +25,12 @@ public sealed class ContainerRunnerRealTests : IDisposable
         if (Requirements.HasPodman) EnsureTestImage();
     }
 
-    public void Dispose() => project.Dispose();
+    public void Dispose()
+    {
+        // Runs a failed test left behind (e.g. the 300 s sleepers) end with it.
+        TestContainers.RemoveThoseMounting(project.Root);
+        project.Dispose();
+    }
 
     private ContainerRunner Runner(TimeProvider? time = null, ContainerRunnerOptions? options = null) =>
         new(new ContainerRuntime(ContainerCli.Podman, "podman", sink.Logger(), TimeProvider.System),
@@ -250,15 +255,22 @@ public sealed class ContainerRunnerRealTests : IDisposable
         var orphan = $"nanoclaw-orphantest-{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
         var (exit, _) = Podman("run", "-d", "--rm", "--name", orphan, "--entrypoint", "sleep", "localhost/nanoclaw-test:latest", "300");
         Assert.Equal(0, exit);
-        var runtime = new ContainerRuntime(ContainerCli.Podman, "podman", sink.Logger(), TimeProvider.System);
+        try
+        {
+            var runtime = new ContainerRuntime(ContainerCli.Podman, "podman", sink.Logger(), TimeProvider.System);
 
-        Assert.True(await runtime.EnsureRunningAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains(orphan, await runtime.ListOrphansAsync());
-        // Only this test's orphan: other suites on the same machine may have live nanoclaw-* containers.
-        var stopped = await runtime.StopOrphansAsync(TimeSpan.FromSeconds(1), only: n => n == orphan);
+            Assert.True(await runtime.EnsureRunningAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(orphan, await runtime.ListOrphansAsync());
+            // Only this test's orphan: other suites on the same machine may have live nanoclaw-* containers.
+            var stopped = await runtime.StopOrphansAsync(TimeSpan.FromSeconds(1), only: n => n == orphan);
 
-        Assert.Equal([orphan], stopped.ToArray());
-        Assert.Equal("", Podman("ps", "--filter", $"name={orphan}", "--format", "{{.Names}}").Out.Trim());
+            Assert.Equal([orphan], stopped.ToArray());
+            Assert.Equal("", Podman("ps", "--filter", $"name={orphan}", "--format", "{{.Names}}").Out.Trim());
+        }
+        finally
+        {
+            Podman("rm", "-f", "--ignore", "-t", "0", orphan); // a failed assertion must not leave the sleeper behind
+        }
     }
 
     private static async Task WaitUntilRunning(string name)

@@ -3,8 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace NanoClaw.AgentRunner.Ipc;
 
-/// <summary>What the host asked for since the last look: follow-up texts, and whether it wants the run to end.</summary>
-internal sealed record InputBatch(IReadOnlyList<string> Messages, bool Close);
+/// <summary>
+/// What the host asked for since the last look: follow-up texts, and whether it wants the run to end. GaveUp says why
+/// the runner stopped waiting on its own (idle limit passed, host gone); then there are no messages.
+/// </summary>
+internal sealed record InputBatch(IReadOnlyList<string> Messages, bool Close, string? GaveUp = null);
 
 /// <summary>
 /// The host → container channel: <c>input/*.json</c> follow-up messages and the empty <c>_close</c> sentinel.
@@ -31,9 +34,16 @@ internal sealed class InputQueue(string inputDir, string closeSentinel)
         var messages = new List<string>();
         if (Directory.Exists(inputDir))
         {
-            foreach (var file in Directory.GetFiles(inputDir, "*.json").Order(StringComparer.Ordinal))
+            try
             {
-                if (Read(file) is { } text) messages.Add(text);
+                foreach (var file in Directory.GetFiles(inputDir, "*.json").Order(StringComparer.Ordinal))
+                {
+                    if (Read(file) is { } text) messages.Add(text);
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Removed while listing (the host's directory deleted): the next look at the host side notices.
             }
         }
         var close = File.Exists(closeSentinel);
@@ -42,9 +52,17 @@ internal sealed class InputQueue(string inputDir, string closeSentinel)
     }
 
     /// <summary>Waits until there is at least one message or a close request, then drains.</summary>
-    public async Task<InputBatch> WaitAsync(CancellationToken ct)
+    public Task<InputBatch> WaitAsync(CancellationToken ct) => WaitAsync(null, () => null, TimeProvider.System, ct);
+
+    /// <summary>
+    /// Waits until there is at least one message or a close request, then drains; or gives up (a batch with GaveUp
+    /// set) when <paramref name="idleLimit"/> passes first, or when <paramref name="hostGone"/> names a reason at one
+    /// of the polls.
+    /// </summary>
+    public async Task<InputBatch> WaitAsync(TimeSpan? idleLimit, Func<string?> hostGone, TimeProvider clock, CancellationToken ct)
     {
-        Directory.CreateDirectory(inputDir);
+        var started = clock.GetTimestamp();
+        if (hostGone() is { } goneAtStart) return new InputBatch([], false, goneAtStart);
         using var signal = new SemaphoreSlim(0);
         using var watcher = new FileSystemWatcher(inputDir) { EnableRaisingEvents = true };
         void Wake(object? s, EventArgs e) { if (signal.CurrentCount == 0) signal.Release(); }
@@ -55,6 +73,10 @@ internal sealed class InputQueue(string inputDir, string closeSentinel)
         {
             var batch = Drain();
             if (batch.Messages.Count > 0 || batch.Close) return batch;
+            if (hostGone() is { } gone) return new InputBatch([], false, gone);
+            var waited = clock.GetElapsedTime(started);
+            if (idleLimit is { } limit && waited >= limit)
+                return new InputBatch([], false, $"no input and no _close for {waited.TotalSeconds:0} s (idle timeout plus margin: {limit.TotalSeconds:0} s); the host seems gone");
             await signal.WaitAsync(PollInterval, ct);
         }
     }
