@@ -19,7 +19,11 @@ public sealed record MountPlanRequest(
     string Folder,
     bool IsMain,
     bool GlobalExists,
-    Seq<VolumeMount> Extras);
+    Seq<VolumeMount> Extras)
+{
+    /// <summary>Host path of the run's credential proxy socket, mounted read-only at <see cref="MountPlanner.ApiSocketTarget"/>.</summary>
+    public Option<string> ApiSocket { get; init; }
+}
 
 /// <summary>The mounts of one run, and the admitted extras the planner still refused (to be logged).</summary>
 /// <param name="Mounts">Mounts in command-line order.</param>
@@ -39,6 +43,8 @@ public static class MountPlanner
     public const string ClaudeTarget = "/home/node/.claude";
     /// <summary>Container path of the group's IPC directory.</summary>
     public const string IpcTarget = "/workspace/ipc";
+    /// <summary>Container path of the run's credential proxy socket (the only way to the API).</summary>
+    public const string ApiSocketTarget = "/run/nanoclaw/api.sock";
 
     /// <summary>
     /// Plans the mounts: main gets the project root read-only; every group gets its own folder, session store and
@@ -59,7 +65,8 @@ public static class MountPlanner
                     ? Some(new VolumeMount(Path.GetFullPath(Path.Combine(request.GroupsDir, GroupFolder.Global)), GlobalTarget, true))
                     : None,
                 Some(new VolumeMount(Path.Combine(sessionsDir, ".claude"), ClaudeTarget, false)),
-                Some(new VolumeMount(ipcDir, IpcTarget, false)))
+                Some(new VolumeMount(ipcDir, IpcTarget, false)),
+                request.ApiSocket.Map(socket => new VolumeMount(socket, ApiSocketTarget, true)))
             .Somes()
         let extras = SortExtras(request)
         select new MountPlan(fixedMounts + extras.Kept, extras.Dropped);
