@@ -167,6 +167,12 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         await app.DisposeAsync();
         await transport.DisposeAsync();
         client.Dispose();
+        // Runs still going when the daemon stops lose the API with it; their socket files go too.
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(SocketDir, "*.sock")) File.Delete(socket);
+        }
+        catch (IOException) { }
     }
 
     private sealed class InjectingTransformer(ProxyCredentials credentials) : HttpTransformer
