@@ -47,6 +47,7 @@ public sealed class ProxyKeyHuntTests : IClassFixture<AgentImageFixture>
         "echo HUNT-FILES; echo \"project entries: $(ls -A /workspace/project 2>/dev/null | wc -l)\"; " +
         "echo \"session store files: $(find /home/node/.claude -type f 2>/dev/null | wc -l)\"; " +
         "grep -r -a -o -h -E 'sk-ant-[A-Za-z0-9_-]+' /workspace /home/node/.claude /run /tmp 2>/dev/null | sort -u; " +
+        "grep -r -a -l -E 'sk-ant-[A-Za-z0-9_-]{8}' /workspace /home/node/.claude /run /tmp 2>/dev/null | sed 's/^/found in: /'; " +
         "echo HUNT-FILES-END";
 
     private const string Probe =
