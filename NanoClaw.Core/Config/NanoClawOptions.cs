@@ -21,7 +21,7 @@ public sealed record NanoClawOptions(
     public static NanoClawOptions Default { get; } = new(
         new AssistantOptions("Andy", false),
         new TimingOptions(2000, 60000, 1800000, 1000),
-        new ContainerOptions(ContainerRuntimeKind.Auto, "nanoclaw-agent:latest", 1800000, 10485760, 5, false),
+        new ContainerOptions(ContainerRuntimeKind.Auto, "nanoclaw-agent:latest", 1800000, 10485760, 5, true),
         new PathOptions("store", "groups", "data"),
         new LoggingOptions("INFO", "logs/nanoclaw.log"),
         new ChannelOptions(true, true),
@@ -65,7 +65,7 @@ public enum ContainerRuntimeKind
 /// <param name="TimeoutMs">Default hard timeout.</param>
 /// <param name="MaxOutputSizeBytes">Cap on stdout/stderr kept for the log.</param>
 /// <param name="MaxConcurrent">Most containers running at once.</param>
-/// <param name="CredentialProxy">Serve credentials through a loopback proxy instead of stdin.</param>
+/// <param name="CredentialProxy">Reach the API through the per-run credential proxy socket (default); false hands the real key to containers.</param>
 public sealed record ContainerOptions(
     ContainerRuntimeKind Runtime,
     string Image,

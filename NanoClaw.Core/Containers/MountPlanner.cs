@@ -58,6 +58,9 @@ public sealed record MountPlanRequest(
     /// the store (database and WhatsApp keys), the allowlists' directory (<c>~/.config/nanoclaw</c>), wherever they are.
     /// </summary>
     public Seq<string> ProtectedDirs { get; init; } = Seq<string>();
+
+    /// <summary>Host path of the run's credential proxy socket, mounted read-only at <see cref="MountPlanner.ApiSocketTarget"/>.</summary>
+    public Option<string> ApiSocket { get; init; }
 }
 
 /// <summary>The mounts of one run, and the admitted extras the planner still refused (to be logged).</summary>
@@ -88,6 +91,9 @@ public static class MountPlanner
     /// <summary><c>data/snapshots/&lt;folder&gt;</c>: written by the host only, mounted read-only.</summary>
     public static Either<string, string> SnapshotsDir(string dataDir, string folder) =>
         GroupFolder.ResolveUnder(Path.Combine(dataDir, "snapshots"), folder);
+
+    /// <summary>Container path of the run's credential proxy socket (the only way to the API).</summary>
+    public const string ApiSocketTarget = "/run/nanoclaw/api.sock";
 
     /// <summary>
     /// What main must not see through its project mount: the credentials file, the store, the data directory
@@ -126,7 +132,9 @@ public static class MountPlanner
                 Some(new VolumeMount(Path.Combine(sessionsDir, ".claude"), ClaudeTarget, false)),
                 request.SkillsDir.Map(s => new VolumeMount(Path.GetFullPath(s), SkillsTarget, true)),
                 Some(new VolumeMount(ipcDir, IpcTarget, false)),
-                Some(new VolumeMount(snapshotsDir, SnapshotsTarget, true)))
+                Some(new VolumeMount(snapshotsDir, SnapshotsTarget, true)),
+                request.ApiSocket.Map(socket => new VolumeMount(socket, ApiSocketTarget, true)))
+
             .Somes()
         let extras = SortExtras(request)
         select new MountPlan(project + fixedMounts + extras.Kept, extras.Dropped);

@@ -33,6 +33,12 @@ public sealed class ContainerRunner
         Directories = new GroupDirectories(options.GroupsDir, options.DataDir, options.RunLogsDir, time, this.log, options.AgentOwner);
     }
 
+    /// <summary>
+    /// Per-run credentials (the credential proxy's socket and token), asked for with the container's name once it is
+    /// known; merged over the request's environment. Null: the request's environment is used as it is.
+    /// </summary>
+    public Func<string, RunCredentials>? CredentialsFor { get; init; }
+
     /// <summary>The group directories the runner prepares (also used to pipe input and close idle agents).</summary>
     public GroupDirectories Directories { get; }
 
@@ -64,8 +70,27 @@ public sealed class ContainerRunner
         var allowlist = AdditionalMounts.LoadAllowlist(options.AllowlistPath, log);
         var (extras, rejected) = AdditionalMounts.Resolve(group, allowlist, log);
         var globalExists = Directory.Exists(Path.Combine(options.GroupsDir, GroupFolder.Global));
-        var planned = MountPlanner.Plan(PlanRequest(group.Folder, group.IsMain, globalExists, extras));
-        if (planned.IsLeft) return planned.Match(_ => "", e => e);
+        var startedAt = time.GetUtcNow();
+        var name = ContainerNaming.Name(group.Folder, startedAt.ToUnixTimeMilliseconds());
+        RunCredentials? credentials;
+        try
+        {
+            credentials = CredentialsFor?.Invoke(name);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException or ArgumentException)
+        {
+            return $"cannot open the credential proxy for {group.Folder}: {e.Message}";
+        }
+        if (credentials is not null) request = request with { Input = request.Input with { Secrets = request.Input.Secrets.AddOrUpdateRange(credentials.Environment) } };
+        var planned = MountPlanner.Plan(PlanRequest(group.Folder, group.IsMain, globalExists, extras) with
+        {
+            ApiSocket = credentials is null ? None : credentials.ApiSocket,
+        });
+        if (planned.IsLeft)
+        {
+            credentials?.Release.Dispose();
+            return planned.Match(_ => "", e => e);
+        }
         var plan = planned.Match(p => p, _ => throw new InvalidOperationException());
         foreach (var (mount, reason) in plan.Dropped)
         {
@@ -73,8 +98,6 @@ public sealed class ContainerRunner
             rejected = rejected.Add($"{mount.HostPath}: {reason}");
         }
 
-        var startedAt = time.GetUtcNow();
-        var name = ContainerNaming.Name(group.Folder, startedAt.ToUnixTimeMilliseconds());
         // A root daemon runs the container as the dedicated agent uid it handed the writable mounts to (F17).
         var (uid, gid) = options.AgentOwner ?? (options.HostUid, options.HostGid);
         var spec = new ContainerRunSpec(name, plan.Mounts, options.TimeZone, uid, gid, options.Image, request.ExtraEnv)
@@ -95,7 +118,17 @@ public sealed class ContainerRunner
         var outputs = new ReplaySubject<ContainerOutput>();
         var run = new RunState(this, request, name, args, plan.Mounts, rejected, outputs, startedAt);
         run.ArmTimeout();
-        var completion = Task.Run(() => run.ExecuteAsync(ct), CancellationToken.None);
+        var completion = Task.Run(async () =>
+        {
+            try
+            {
+                return await run.ExecuteAsync(ct);
+            }
+            finally
+            {
+                credentials?.Release.Dispose();
+            }
+        }, CancellationToken.None);
         return new ContainerRun(name, outputs, completion, plan.Mounts);
     }
 

@@ -8,55 +8,80 @@ using static LanguageExt.Prelude;
 namespace NanoClaw.Shell.CredentialProxy;
 
 /// <summary>
-/// What the daemon hands each container to reach Claude: with <c>container.credential_proxy</c> on, the running
-/// proxy's URL and placeholders (no secret enters a container); off, the real credentials on stdin.
+/// What the daemon hands each container to reach Claude. With <c>container.credential_proxy: true</c> (the default)
+/// every run gets its own proxy socket and run token and no secret enters any container; with <c>false</c> the real
+/// credentials go to every container on stdin, which the daemon warns about at every start.
 /// </summary>
 public sealed class ContainerCredentials : IAsyncDisposable
 {
     /// <summary>Exit code when the proxy is on but cannot start.</summary>
     public const int ExitProxyUnavailable = 7;
 
-    private readonly Func<Map<string, string>> forContainer;
+    /// <summary>The warning printed at every start (and by <c>doctor</c>) when the proxy is turned off.</summary>
+    public const string OptOutWarning =
+        "container.credential_proxy is false: your Anthropic API key / token is handed to every agent container, where any " +
+        "command the agent runs (or a prompt injection in any chat makes it run) can read it. Remove the setting (the default " +
+        "is true) unless you really need the key inside the containers.";
+
+    private readonly Func<string, RunCredentials> forRun;
     private readonly CredentialProxyServer? proxy;
 
-    private ContainerCredentials(Func<Map<string, string>> forContainer, CredentialProxyServer? proxy)
+    private ContainerCredentials(Func<string, RunCredentials> forRun, CredentialProxyServer? proxy)
     {
-        this.forContainer = forContainer;
+        this.forRun = forRun;
         this.proxy = proxy;
     }
 
     /// <summary>The running proxy, if any.</summary>
     public Option<CredentialProxyServer> Proxy => Optional(proxy);
 
-    /// <summary>The environment for the next container's stdin.</summary>
-    public Map<string, string> ForContainer() => forContainer();
+    /// <summary>What the run of container <paramref name="containerName"/> gets (for <see cref="ContainerRunner.CredentialsFor"/>).</summary>
+    public RunCredentials ForRun(string containerName) => forRun(containerName);
+
+    /// <summary>The proxy's socket directory under the data directory (host-only, 0700).</summary>
+    public static string SocketDir(string dataDir) => Path.Combine(dataDir, "proxy");
 
     /// <summary>Starts the proxy when configured; a reason when it is configured but cannot run.</summary>
-    public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials,
-        ContainerRuntime runtime, ILogger log, CancellationToken ct)
+    public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ILogger log, CancellationToken ct)
     {
         if (!options.Container.CredentialProxy)
         {
-            log.Information("Credential proxy off (container.credential_proxy: false): credentials go to containers on stdin");
-            return new ContainerCredentials(() => ContainerSecrets.Direct(credentials), null);
+            log.Warning("SECURITY WARNING: " + OptOutWarning);
+            await Console.Error.WriteLineAsync("nanoclaw: WARNING: " + OptOutWarning);
+            var direct = ContainerSecrets.Direct(credentials);
+            return new ContainerCredentials(_ => new RunCredentials(direct, None, Nothing.Instance), null);
         }
+        if (!OperatingSystem.IsLinux())
+            return Left<string, ContainerCredentials>(
+                "the credential proxy reaches containers through a Unix socket bind-mounted into them, which needs Linux containers on a Linux host " +
+                "(Docker Desktop and Apple Container run them in a VM that cannot share a host socket; see NanoClaw.Shell/CredentialProxy/README.md). " +
+                "Set container.credential_proxy: false to run with the key inside the containers (not recommended)");
         var proxyCredentials = ProxyCredentials.From(credentials);
         if (proxyCredentials.Case is string bad) return Left<string, ContainerCredentials>(bad);
-        var binding = await ProxyBinding.ForAsync(options.Container.Network, runtime, HostUser.Current().Uid != 0, ct);
-        if (binding.Case is string unreachable) return Left<string, ContainerCredentials>(unreachable);
         try
         {
-            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, (ProxyBinding)binding.Case!, log, ct);
-            return new ContainerCredentials(() => server.ContainerSecrets, server);
+            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct);
+            return new ContainerCredentials(name =>
+            {
+                var lease = server.OpenRun(name);
+                return new RunCredentials(lease.Environment, Some(lease.Run.SocketPath), lease);
+            }, server);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or UnauthorizedAccessException)
         {
-            return Left<string, ContainerCredentials>($"the credential proxy could not listen: {e.Message}");
+            return Left<string, ContainerCredentials>($"the credential proxy could not start: {e.Message}");
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         if (proxy is not null) await proxy.DisposeAsync();
+    }
+
+    private sealed class Nothing : IDisposable
+    {
+        public static readonly Nothing Instance = new();
+
+        public void Dispose() { }
     }
 }

@@ -1,54 +1,57 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Serilog;
 using Yarp.ReverseProxy.Forwarder;
 using ILogger = Serilog.ILogger;
 
 namespace NanoClaw.Shell.CredentialProxy;
 
 /// <summary>
-/// The credential proxy (SPEC §7): a small HTTP server the agent containers use as their Anthropic API base URL.
-/// Each request is forwarded by YARP to the real upstream with the placeholder credentials replaced by the real ones
-/// (<see cref="HeaderInjection"/>); bodies stream both ways, so server-sent events arrive as they are produced.
-/// Only the secret headers change; the container never sees a secret, and nothing about them is logged.
+/// The credential proxy (SPEC §7): the only way from an agent container to the Anthropic API. Every run gets its own
+/// Unix socket under a host-only directory (<see cref="OpenRun"/>), bind-mounted into that run's container, and a
+/// random run token in the credential slot of its environment. A request is forwarded only when it arrives on a run's
+/// socket, carries that run's token, and is a Messages API call Claude Code makes (<see cref="ProxyRequestRules"/>);
+/// YARP then sends it upstream with the token replaced by the real credential (<see cref="HeaderInjection"/>),
+/// streaming bodies both ways so server-sent events arrive as produced. Refusals are logged without any header value.
+/// No TCP port is opened: nothing on the network, the bridge or loopback can reach it.
 /// </summary>
 public sealed class CredentialProxyServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly HttpMessageInvoker client;
+    private readonly RunSocketTransport transport;
+    private readonly ILogger log;
 
-    private CredentialProxyServer(WebApplication app, HttpMessageInvoker client, ProxyCredentials credentials, string url)
+    private CredentialProxyServer(WebApplication app, HttpMessageInvoker client, RunSocketTransport transport, ProxyCredentials credentials,
+        string socketDir, ILogger log)
     {
         this.app = app;
         this.client = client;
+        this.transport = transport;
+        this.log = log;
         Credentials = credentials;
-        Url = url;
+        SocketDir = socketDir;
     }
-
-    /// <summary>The URL containers use.</summary>
-    public string Url { get; }
-
-    /// <summary>The port it listens on.</summary>
-    public int Port => new Uri(Url).Port;
 
     /// <summary>What it injects.</summary>
     public ProxyCredentials Credentials { get; }
 
-    /// <summary>The environment for a container's stdin: this proxy's URL and placeholders.</summary>
-    public LanguageExt.Map<string, string> ContainerSecrets => Credentials.ForContainer(Url);
+    /// <summary>The host-only directory (mode 0700) holding the run sockets.</summary>
+    public string SocketDir { get; }
 
-    /// <summary>Starts listening on an ephemeral port at <paramref name="binding"/>.</summary>
-    public static async Task<CredentialProxyServer> StartAsync(ProxyCredentials credentials, ProxyBinding binding, ILogger log, CancellationToken ct = default)
+    /// <summary>Starts the server; run sockets are created under <paramref name="socketDir"/> by <see cref="OpenRun"/>.</summary>
+    public static async Task<CredentialProxyServer> StartAsync(ProxyCredentials credentials, string socketDir, ILogger log, CancellationToken ct = default)
     {
         log = log.ForContext<CredentialProxyServer>();
+        PrepareSocketDir(socketDir);
+        var transport = new RunSocketTransport();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddHttpForwarder();
@@ -56,10 +59,10 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            k.Listen(binding.Listen, 0);
+            k.Listen(RunSocketTransport.Endpoint);
         });
-        if (binding.FreeBind)
-            builder.WebHost.UseSockets(s => s.CreateBoundListenSocket = FreeBindSocket);
+        // Registered after Kestrel's own socket transport, so Kestrel asks this one first (it binds only the run endpoint).
+        builder.Services.AddSingleton<IConnectionListenerFactory>(transport);
 
         var client = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -77,47 +80,99 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         app.Run(async http =>
         {
             var started = Stopwatch.GetTimestamp();
+            var path = http.Request.Path.Value ?? "";
+            if (http.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(RunSocketTransport.RunItem, out var item) != true || item is not ProxyRun run)
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+            var refusal = ProxyRequestRules.Decide(http.Request.Method, path, http.Request.Headers["x-api-key"].FirstOrDefault(),
+                http.Request.Headers.Authorization.FirstOrDefault(), run.Token, run.Ended);
+            if (refusal != ProxyRefusal.None)
+            {
+                log.Warning("Credential proxy refused {Method} {Path} from {Container}: {Reason}", http.Request.Method, Printable(path), run.Container, refusal);
+                await Refuse(http, refusal);
+                return;
+            }
             var error = await forwarder.SendAsync(http, destination, client, requestConfig, transformer);
             if (error == ForwarderError.None)
-                log.Debug("Proxied {Method} {Path} -> {Status} in {Ms:0} ms", http.Request.Method, http.Request.Path.Value, http.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                log.Debug("Proxied {Method} {Path} for {Container} -> {Status} in {Ms:0} ms", http.Request.Method, path, run.Container,
+                    http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             else
-                log.Warning("Credential proxy could not forward {Method} {Path}: {Error} ({Reason})", http.Request.Method, http.Request.Path.Value,
-                    error, http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "no detail");
+                log.Warning("Credential proxy could not forward {Method} {Path} for {Container}: {Error} ({Reason})", http.Request.Method, path,
+                    run.Container, error, http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "no detail");
         });
         await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
-        var server = new CredentialProxyServer(app, client, credentials, binding.UrlFor(port));
-        log.Information("Credential proxy on {Listen}:{Port} for containers at {Url} -> {Upstream} ({Kind})",
-            binding.Listen, port, server.Url, credentials.Upstream.GetLeftPart(UriPartial.Authority), credentials.Describe());
+        var server = new CredentialProxyServer(app, client, transport, credentials, socketDir, log);
+        log.Information("Credential proxy on per-run sockets in {Dir} -> {Upstream} ({Kind})",
+            socketDir, credentials.Upstream.GetLeftPart(UriPartial.Authority), credentials.Describe());
         return server;
     }
 
-    // IP_FREEBIND (Linux): bind the bridge gateway before the runtime has created the bridge interface.
-    private static Socket FreeBindSocket(EndPoint endpoint)
+    /// <summary>
+    /// Opens the socket of one run and returns its lease: the environment for the container's stdin (socket path and
+    /// run token), the host socket path to bind-mount, and the release that closes the socket when the run is over.
+    /// </summary>
+    public RunLease OpenRun(string containerName)
     {
-        var ip = (IPEndPoint)endpoint;
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
+        var path = Path.Combine(SocketDir, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".sock");
+        var run = new ProxyRun(containerName, path, ProxyRequestRules.NewRunToken());
+        var socket = transport.Open(path, run);
+        log.Debug("Credential proxy socket {Path} opened for {Container}", path, containerName);
+        return new RunLease(run, Credentials.ForContainer(run.Token), () =>
         {
-            const int IpFreeBind = 15;
-            socket.SetRawSocketOption((int)SocketOptionLevel.IP, IpFreeBind, BitConverter.GetBytes(1));
-            socket.Bind(ip);
-            return socket;
-        }
-        catch
-        {
+            run.End();
             socket.Dispose();
-            throw;
-        }
+            try { File.Delete(path); } catch (IOException) { }
+            log.Debug("Credential proxy socket {Path} of {Container} closed", path, containerName);
+        });
     }
+
+    private static void PrepareSocketDir(string dir)
+    {
+        var info = new DirectoryInfo(dir);
+        if (info.LinkTarget is not null) throw new IOException($"{dir} is a symbolic link; the proxy's socket directory must be a real directory");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the credential proxy needs Unix sockets with file modes");
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Sockets of a daemon that died without cleaning up.
+        foreach (var stale in Directory.EnumerateFiles(dir, "*.sock")) File.Delete(stale);
+    }
+
+    private static Task Refuse(HttpContext http, ProxyRefusal refusal)
+    {
+        http.Response.StatusCode = refusal == ProxyRefusal.NotThisRun ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+        http.Response.ContentType = "application/json";
+        var (type, message) = refusal switch
+        {
+            ProxyRefusal.NotThisRun => ("authentication_error", "nanoclaw credential proxy: this socket's run token is missing or wrong"),
+            ProxyRefusal.RunEnded => ("permission_error", "nanoclaw credential proxy: this run has ended"),
+            _ => ("permission_error", "nanoclaw credential proxy: only the Messages API is forwarded"),
+        };
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "error",
+            ["error"] = new System.Text.Json.Nodes.JsonObject { ["type"] = type, ["message"] = message },
+        };
+        return http.Response.WriteAsync(body.ToJsonString());
+    }
+
+    // A refused path is chosen by the agent: keep control characters out of the log line.
+    private static string Printable(string path) =>
+        path.Length > 200 ? string.Concat(path.AsSpan(0, 200), "…") : new string(path.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        await transport.DisposeAsync();
         client.Dispose();
+        // Runs still going when the daemon stops lose the API with it; their socket files go too.
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(SocketDir, "*.sock")) File.Delete(socket);
+        }
+        catch (IOException) { }
     }
 
     private sealed class InjectingTransformer(ProxyCredentials credentials) : HttpTransformer
@@ -125,7 +180,27 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            HeaderInjection.Apply(credentials, proxyRequest.Headers, httpContext.Request.Headers.ContainsKey("Authorization"));
+            HeaderInjection.Apply(credentials, proxyRequest.Headers);
         }
+    }
+}
+
+/// <summary>One run's use of the proxy; dispose when the container has exited.</summary>
+/// <param name="Run">The run (socket path, token).</param>
+/// <param name="Environment">What goes into the container's stdin environment: socket location and the run token.</param>
+public sealed class RunLease(ProxyRun run, LanguageExt.Map<string, string> environment, Action release) : IDisposable
+{
+    private int released;
+
+    /// <summary>The run.</summary>
+    public ProxyRun Run { get; } = run;
+
+    /// <summary>Environment for the container's stdin.</summary>
+    public LanguageExt.Map<string, string> Environment { get; } = environment;
+
+    /// <summary>Closes the socket and refuses anything still in flight.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0) release();
     }
 }

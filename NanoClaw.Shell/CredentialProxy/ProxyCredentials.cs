@@ -10,18 +10,23 @@ namespace NanoClaw.Shell.CredentialProxy;
 /// <param name="ApiKey">Injected as <c>x-api-key</c> on every request.</param>
 /// <param name="AuthToken">A gateway's bearer token, injected as <c>Authorization</c> on every request.</param>
 /// <param name="OauthToken">
-/// A Claude subscription token, used only when neither of the above is set: it replaces the <c>Authorization</c>
-/// header of the requests that carry one (the token exchange and auth probes); the short-lived key the exchange
-/// returns travels as <c>x-api-key</c> and passes unchanged, as in NanoClaw.
+/// A Claude subscription token, used only when neither of the above is set: injected as <c>Authorization: Bearer</c>
+/// (Claude Code 2.1 sends the OAuth token itself as a bearer on <c>/v1/messages</c>; there is no exchange call).
 /// </param>
 /// <param name="Upstream">Where requests go: <c>anthropic_base_url</c> or the public API.</param>
 public sealed record ProxyCredentials(Option<string> ApiKey, Option<string> AuthToken, Option<string> OauthToken, Uri Upstream)
 {
-    /// <summary>The placeholder containers see where a secret would be.</summary>
-    public const string Placeholder = "nanoclaw-proxy-placeholder";
-
     /// <summary>The public Anthropic API.</summary>
     public static readonly Uri DefaultUpstream = new("https://api.anthropic.com");
+
+    /// <summary>
+    /// Where the run's proxy socket appears inside the container; the agent runner forwards a loopback port to it.
+    /// Sent in the input's environment as <see cref="SocketVariable"/>.
+    /// </summary>
+    public const string ContainerSocketPath = NanoClaw.Core.Containers.MountPlanner.ApiSocketTarget;
+
+    /// <summary>Environment entry telling the agent runner where the proxy socket is (the runner removes it).</summary>
+    public const string SocketVariable = "NANOCLAW_API_SOCKET";
 
     /// <summary>Reads the credentials; an unusable <c>anthropic_base_url</c> is a reason.</summary>
     public static Either<string, ProxyCredentials> From(Credentials credentials)
@@ -39,17 +44,17 @@ public sealed record ProxyCredentials(Option<string> ApiKey, Option<string> Auth
     }
 
     /// <summary>
-    /// The environment a container gets (on stdin, like the real credentials would be): the proxy URL and, for each
-    /// kind of secret the proxy holds, a placeholder so Claude Code sends the matching header.
+    /// The environment one run gets (on stdin): where its proxy socket is and, in the slot of each kind of secret the
+    /// proxy holds, the run's token, so Claude Code sends it in the matching header and the proxy can tell the run.
     /// </summary>
-    public Map<string, string> ForContainer(string proxyUrl)
+    public Map<string, string> ForContainer(string runToken)
     {
-        var map = Map(("ANTHROPIC_BASE_URL", proxyUrl));
-        if (ApiKey.IsSome) map = map.Add("ANTHROPIC_API_KEY", Placeholder);
-        if (AuthToken.IsSome) map = map.Add("ANTHROPIC_AUTH_TOKEN", Placeholder);
-        if (OauthToken.IsSome) map = map.Add("CLAUDE_CODE_OAUTH_TOKEN", Placeholder);
-        // Nothing configured: still a placeholder key, so Claude Code starts and the upstream answers 401 clearly.
-        if (ApiKey.IsNone && AuthToken.IsNone && OauthToken.IsNone) map = map.Add("ANTHROPIC_API_KEY", Placeholder);
+        var map = Map((SocketVariable, ContainerSocketPath));
+        if (ApiKey.IsSome) map = map.Add("ANTHROPIC_API_KEY", runToken);
+        if (AuthToken.IsSome) map = map.Add("ANTHROPIC_AUTH_TOKEN", runToken);
+        if (OauthToken.IsSome) map = map.Add("CLAUDE_CODE_OAUTH_TOKEN", runToken);
+        // Nothing configured: still a key slot, so Claude Code starts and the upstream answers 401 clearly.
+        if (ApiKey.IsNone && AuthToken.IsNone && OauthToken.IsNone) map = map.Add("ANTHROPIC_API_KEY", runToken);
         return map;
     }
 

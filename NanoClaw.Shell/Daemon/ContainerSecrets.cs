@@ -6,10 +6,12 @@ namespace NanoClaw.Shell.Daemon;
 
 /// <summary>
 /// What a container receives on stdin when the credential proxy is off: the real credentials, as NanoClaw did.
-/// With the proxy on, <see cref="CredentialProxy.ContainerCredentials"/> hands out only its URL and a placeholder.
+/// Only with <c>container.credential_proxy: false</c>, a loud opt-out; with the proxy (the default)
+/// <see cref="CredentialProxy.ContainerCredentials"/> hands each run a socket and a run token instead.
 /// </summary>
 public static class ContainerSecrets
 {
+    /// <summary>The real credentials as environment entries (opt-out only).</summary>
     public static Map<string, string> Direct(Credentials credentials)
     {
         var map = Map<string, string>();

@@ -93,8 +93,8 @@ public static class DaemonHost
         var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(rt.Executable, options.Paths.DataDir), stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
-        // Credential proxy (SPEC §7): containers get its URL and placeholders instead of the real credentials.
-        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt, log, stopping.Token);
+        // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, log, stopping.Token);
         if (credentialsFor.Case is string proxyError)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
@@ -102,14 +102,17 @@ public static class DaemonHost
         }
         await using var containerCredentials = (ContainerCredentials)credentialsFor.Case!;
 
-        var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock);
+        var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock)
+        {
+            CredentialsFor = containerCredentials.ForRun,
+        };
 
         var outbound = new OutboundRouter(channels, log);
         using var loop = new EventLoop();
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
-            containerCredentials.ForContainer, TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
+            () => LanguageExt.Map<string, string>.Empty, TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
         {
             AssistantName = options.Assistant.Name,
         };

@@ -111,7 +111,9 @@ public static class DoctorChecks
             ("anthropic_auth_token", c.Credentials.AnthropicAuthToken),
         }.Where(x => x.Value.Exists(v => v.Trim().Length > 0)).Select(x => x.Key).ToList();
         var file = Path.Combine(c.ProjectRoot, ConfigLoader.CredentialsFile);
-        if (set.Count > 0) return CheckResult.Pass(Credentials, $"{string.Join(", ", set)} set (values not shown)");
+        if (set.Count > 0)
+            return CheckResult.Pass(Credentials, $"{string.Join(", ", set)} set (values not shown)" +
+                (c.Options.Container.CredentialProxy ? "; containers reach the API only through the credential proxy" : "; WARNING: " + CredentialProxy.ContainerCredentials.OptOutWarning));
         return CheckResult.Fail(Credentials,
             File.Exists(file) ? "credentials.yml has no API key or token" : "no credentials.yml",
             (File.Exists(file) ? "" : "install -m 600 credentials.yml.dist credentials.yml, then ") +

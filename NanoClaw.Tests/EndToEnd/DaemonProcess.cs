@@ -60,6 +60,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("NANOCLAW_", StringComparison.Ordinal)
                      || k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k is "CLAUDE_CODE_OAUTH_TOKEN" or "CLAUDECODE").ToList())
             info.Environment.Remove(key);
+        // The image under test is the one exception: a branch tests its own build (see ImageRunnerLauncher.Image).
+        info.Environment["NANOCLAW_CONTAINER__IMAGE"] = NanoClaw.Tests.Agent.ImageRunnerLauncher.Image;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var daemon = new DaemonProcess(Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet"));

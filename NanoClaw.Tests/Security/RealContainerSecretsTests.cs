@@ -8,6 +8,7 @@ namespace NanoClaw.Tests.Security;
 /// <summary>
 /// The real agent image under Podman, driven by the daemon with the credential proxy on: the agent's own Bash prints
 /// the container's environment (through the fake API's scripted tool call), and the real key is nowhere in it.
+/// (ProxyKeyHuntTests in the Sandbox category hunts further: every process, the files, other networks.)
 /// </summary>
 [Trait("Category", "Security")]
 [Collection("RealClaude")]
@@ -22,6 +23,7 @@ public sealed class RealContainerSecretsTests
             ScriptedReply.Text("looked at the environment"));
         await using var daemon = new DaemonHarness(credentialProxy: true, credentials: $"anthropic_api_key: {api.ApiKey}\nanthropic_base_url: {api.BaseUrl}\n");
         daemon.Env.Remove("NANOCLAW_CONTAINER_EXECUTABLE");
+        daemon.Env["NANOCLAW_CONTAINER__IMAGE"] = NanoClaw.Tests.Agent.ImageRunnerLauncher.Image;
         await daemon.StartAsync(TimeSpan.FromSeconds(120));
         await using var chat = await ChatSession.OpenAsync(daemon);
         await chat.SendAsync("main", "show me your environment");

@@ -17,43 +17,53 @@ public sealed class SecretsEndToEndTests
     {
         await using var api = await FakeAnthropicApi.StartAsync();
         var oauth = "sk-ant-oat01-" + Guid.NewGuid().ToString("N");
+        // The idle close ends the run (and writes its run log) a few seconds after its last reply.
         await using var daemon = new DaemonHarness("logging:\n  level: DEBUG\n", credentialProxy: true,
-            idleTimeoutMs: 1500, credentials: $"anthropic_api_key: {api.ApiKey}\nanthropic_base_url: {api.BaseUrl}\nclaude_code_oauth_token: {oauth}\n");
+            idleTimeoutMs: 4000, credentials: $"anthropic_api_key: {api.ApiKey}\nanthropic_base_url: {api.BaseUrl}\nclaude_code_oauth_token: {oauth}\n");
         await daemon.StartAsync();
+        string socket;
         await using (var chat = await ChatSession.OpenAsync(daemon))
         {
             await chat.SendAsync("main", "hello, what is my key?");
             var replies = await chat.WaitForRepliesAsync(1, TimeSpan.FromSeconds(30));
             Assert.NotEmpty(replies);
+            // The run's socket, while its container is up: the only one in the proxy's directory.
+            socket = Assert.Single(Directory.GetFiles(Path.Combine(daemon.DataDir, "proxy"), "*.sock"));
             await chat.SendAsync("main", "and again");
             Assert.Equal(2, (await chat.WaitForRepliesAsync(2, TimeSpan.FromSeconds(30))).Count);
         }
 
-        // What the container got on stdin: the proxy URL and placeholders only.
+        // What the container got on stdin: where the socket is and the run token, never a secret.
         var stdin = Directory.GetFiles(daemon.CaptureDir).Select(File.ReadAllText).ToList();
         Assert.NotEmpty(stdin);
         var secrets = (JsonObject)JsonNode.Parse(stdin[0])!["secrets"]!;
-        var url = (string)secrets["ANTHROPIC_BASE_URL"]!;
-        Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
-        Assert.Equal(ProxyCredentials.Placeholder, (string?)secrets["ANTHROPIC_API_KEY"]);
+        Assert.Equal(ProxyCredentials.ContainerSocketPath, (string?)secrets[ProxyCredentials.SocketVariable]);
+        var token = (string)secrets["ANTHROPIC_API_KEY"]!;
+        Assert.StartsWith("nanoclaw-run-", token, StringComparison.Ordinal);
+        Assert.Null(secrets["ANTHROPIC_BASE_URL"]);
+        Assert.Null(secrets["CLAUDE_CODE_OAUTH_TOKEN"]);
 
-        // The agent's call through that URL reaches the API with the real key.
-        using (var http = new HttpClient())
+        // The agent's call through that socket reaches the API with the real key (the container is still up: idle close pending).
+        using (var http = ProxySocketClient.For(socket))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url + "/v1/messages")
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
             {
                 Content = new StringContent("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""),
             };
-            request.Headers.Add("x-api-key", (string)secrets["ANTHROPIC_API_KEY"]!);
+            request.Headers.Add("x-api-key", token);
             using var response = await http.SendAsync(request);
-            Assert.True(response.IsSuccessStatusCode);
+            Assert.True(response.IsSuccessStatusCode, $"proxy answered {response.StatusCode}");
         }
         Assert.Equal(api.ApiKey, api.Requests.Last().Headers["x-api-key"]);
 
-        // The idle container closes and its run log is written (DEBUG: with the full input).
+        // The idle container closes; once the run is over (its run log written, DEBUG: with the full input) its socket is gone.
+        for (var i = 0; i < 300 && File.Exists(socket); i++) await Task.Delay(100);
+        Assert.False(File.Exists(socket), "the run's socket outlived its container");
         var runLogs = Path.Combine(daemon.Root, "logs", "runs", "main");
-        for (var i = 0; i < 100 && (!Directory.Exists(runLogs) || Directory.GetFiles(runLogs, "container-*.log").Length == 0); i++) await Task.Delay(100);
-        Assert.NotEmpty(Directory.GetFiles(runLogs, "container-*.log"));
+        var runLog = File.ReadAllText(Assert.Single(Directory.GetFiles(runLogs, "container-*.log")));
+        // The socket was bind-mounted into the container (the verbose run log holds the command line; the target path is
+        // masked there like every value of the input's environment).
+        Assert.Contains($"-v {socket}:", runLog, StringComparison.Ordinal);
         Assert.Equal(0, await daemon.StopAsync());
         var leaks = FilesContaining(daemon.Root, [api.ApiKey, oauth], skip: "credentials.yml");
         Assert.True(leaks.Count == 0, "secret found in: " + string.Join(", ", leaks));

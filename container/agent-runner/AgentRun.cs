@@ -5,6 +5,7 @@ using NanoClaw.AgentRunner.Hooks;
 using NanoClaw.AgentRunner.Ipc;
 using NanoClaw.AgentRunner.Output;
 using NanoClaw.AgentRunner.Prompts;
+using NanoClaw.AgentRunner.Proxy;
 using NanoClaw.AgentRunner.Tasks;
 using NanoClaw.Core.Containers;
 using static LanguageExt.Prelude;
@@ -54,11 +55,14 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
         var prompt = PromptText.First(input.Prompt, input.IsScheduledTask, pending.Messages, scriptData);
         var closeRequested = pending.Close;
 
+        // The credential proxy's socket (when the host sent one) becomes a loopback base URL for Claude Code.
+        var (claudeEnv, forwarder) = ApiForwarder.Start(input.Secrets.ToDictionary(p => p.Key, p => p.Value).AsReadOnly());
+        await using var _ = forwarder;
         await using var claude = ClaudeProcess.Start(
             RunnerPaths.ClaudeExecutable(),
             ClaudeCommand.Arguments(Launch()),
             paths.Group,
-            input.Secrets.ToDictionary(p => p.Key, p => p.Value).AsReadOnly(),
+            claudeEnv,
             AnswerHookAsync);
 
         try

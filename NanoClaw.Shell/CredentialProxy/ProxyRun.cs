@@ -1,0 +1,15 @@
+namespace NanoClaw.Shell.CredentialProxy;
+
+/// <summary>One container run the proxy serves: its socket on the host and the token it was handed.</summary>
+/// <param name="Container">Container name, for the log.</param>
+/// <param name="SocketPath">Host path of the run's Unix socket (bind-mounted into the container).</param>
+/// <param name="Token">The run token (not a secret of the user's: it only works through this run's socket).</param>
+public sealed record ProxyRun(string Container, string SocketPath, string Token)
+{
+    private volatile bool ended;
+
+    /// <summary>True once the run's lease was released: later requests are refused.</summary>
+    public bool Ended => ended;
+
+    internal void End() => ended = true;
+}
