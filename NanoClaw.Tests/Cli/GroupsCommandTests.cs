@@ -20,7 +20,11 @@ public sealed class GroupsCommandTests : IDisposable
         var group = Assert.Single(project.Store().Groups.All());
         Assert.Equal(("120363001@g.us", "Family", "family", "@Andy", true, false),
             (group.Jid, group.Name, group.Folder, group.Trigger, group.RequiresTrigger, group.IsMain));
-        Assert.Matches(@"(?m)^120363001@g\.us\s+Family\s+family\s+no\s*$", project.Run("groups", "list").StdOut);
+        var list = project.Run("groups", "list").StdOut;
+        Assert.Matches(@"(?m)^120363001@g\.us\s+Family\s+family\s+no\s*$", list);
+        // Run logs are out of the agents' reach; the user is told where they are.
+        Assert.Contains("Container run logs: ", list);
+        Assert.Contains("/logs/runs/<folder>/", list);
     }
 
     [Fact]
