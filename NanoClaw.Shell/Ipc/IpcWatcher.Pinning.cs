@@ -9,8 +9,10 @@ public sealed partial class IpcWatcher
     /// entry now names another directory (the agent deleted, replaced or swapped it); a link or anything else there is
     /// removed by <see cref="SafeDirectory.OpenChild"/> and the inbox has no handle until a real directory is back.
     /// </summary>
-    private SafeDirectory? Pin(IpcInbox inbox)
+    /// <param name="repinned">True when the handle is new: the directory must be listed (files may predate its watcher).</param>
+    private SafeDirectory? Pin(IpcInbox inbox, out bool repinned)
     {
+        repinned = false;
         var group = inbox.Group;
         lock (group.Gate)
         {
@@ -38,8 +40,7 @@ public sealed partial class IpcWatcher
             inbox.Watcher = NewWatcher(inbox.Path, NotifyFilters.FileName | NotifyFilters.DirectoryName,
                 name => { if (name.EndsWith(".json", StringComparison.Ordinal)) Schedule(inbox, relist: true); },
                 () => Schedule(inbox, relist: true));
-            // Files may have arrived before the watch existed.
-            lock (inbox) inbox.Relist = true;
+            repinned = true;
             return pinned;
         }
     }

@@ -144,20 +144,22 @@ public sealed partial class IpcWatcher : IDisposable
     /// <summary>One turn: make sure the inbox is pinned, list it if its backlog is empty and something may have arrived, handle up to <see cref="FilesPerTurn"/> files.</summary>
     private async Task TurnAsync(IpcInbox inbox)
     {
-        var directory = Pin(inbox);
+        // Take the "something may have arrived" mark now: what arrives during this turn marks the inbox again.
+        bool relist;
+        lock (inbox)
+        {
+            relist = inbox.Relist;
+            if (inbox.Backlog.Count == 0) inbox.Relist = false;
+        }
+        var directory = Pin(inbox, out var repinned);
         if (directory is null)
         {
-            lock (inbox) inbox.Relist = false;
             inbox.Backlog.Clear();
             return;
         }
         if (inbox.Backlog.Count == 0)
         {
-            lock (inbox)
-            {
-                if (!inbox.Relist) return;
-                inbox.Relist = false;
-            }
+            if (!relist && !repinned) return;
             var more = false;
             foreach (var name in directory.EnumerateNames())
             {

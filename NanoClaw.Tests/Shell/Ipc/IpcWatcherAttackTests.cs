@@ -232,6 +232,60 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
         Assert.True(allFlood.Wait(Never * 2), "the flood drained");
     }
 
+    [Fact]
+    public void Links_hard_links_sockets_and_directories_in_an_inbox_are_moved_aside_with_their_reasons()
+    {
+        var victim = Directory.CreateDirectory(Path.Combine(temp, "victim")).FullName;
+        File.WriteAllText(Path.Combine(victim, "secret.json"), "victim");
+        var inbox = Inbox("odd");
+        File.CreateSymbolicLink(Path.Combine(inbox, "link.json"), Path.Combine(victim, "secret.json"));
+        Assert.Equal(0, Syscall.link(Path.Combine(victim, "secret.json"), Path.Combine(inbox, "hard.json")));
+        Directory.CreateDirectory(Path.Combine(inbox, "dir.json", "inner"));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(inbox, "sock.json")));
+        var handled = new ConcurrentBag<string>();
+        using var watcher = Start((file, _) => { handled.Add(file.Name); return Task.FromResult<string?>(null); });
+        var expected = new Dictionary<string, string>
+        {
+            ["link.json"] = "is a symbolic link",
+            ["hard.json"] = "has 2 hard links",
+            ["dir.json"] = "is a directory",
+            ["sock.json"] = "is a socket",
+        };
+        WaitFor(() => expected.Keys.All(name => File.Exists(Reason("odd", name))), "all moved aside");
+        foreach (var (name, reason) in expected) Assert.Equal(reason, File.ReadAllText(Reason("odd", name)).Trim());
+        Assert.Empty(handled);
+        Assert.Empty(Directory.GetFileSystemEntries(inbox));
+        Assert.Equal("victim", File.ReadAllText(Path.Combine(victim, "secret.json")));
+    }
+
+    [Fact]
+    public void An_inbox_the_agent_deleted_replaced_or_linked_is_picked_up_again()
+    {
+        var victim = Directory.CreateDirectory(Path.Combine(temp, "victim")).FullName;
+        File.WriteAllText(Path.Combine(victim, "v.json"), "victim");
+        var handled = new BlockingCollection<string>();
+        using var watcher = Start((file, _) => { handled.Add(file.Name); return Task.FromResult<string?>(null); });
+        Write("agent", "1.json", "{}");
+        Assert.True(handled.TryTake(out var first, Never));
+        Assert.Equal("1.json", first);
+
+        // Replaced by a link to a victim: never followed, the link is removed.
+        var inbox = Inbox("agent");
+        Directory.Delete(inbox, true);
+        Directory.CreateSymbolicLink(inbox, victim);
+        watcher.ScanNow();
+        WaitFor(() => !Path.Exists(inbox), "the linked inbox removed");
+        Assert.Equal("victim", File.ReadAllText(Path.Combine(victim, "v.json")));
+
+        // A real directory again: watched and handled (the group directory's watcher, or the scan, re-pins it).
+        Write("agent", "2.json", "{}");
+        watcher.ScanNow();
+        Assert.True(handled.TryTake(out var second, Never));
+        Assert.Equal("2.json", second);
+        Assert.Empty(handled);
+    }
+
     public void Dispose()
     {
         // Release anything still blocked in open() on a FIFO (the old watcher did that), then clean up.
