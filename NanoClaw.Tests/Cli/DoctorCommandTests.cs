@@ -84,7 +84,7 @@ public sealed class DoctorCommandTests : IDisposable
         Prepare();
         var open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         File.SetUnixFileMode(Path.Combine(project.Root, "credentials.yml"), open);
-        File.SetUnixFileMode(Path.Combine(project.StoreDir, "auth"), open | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(Path.Combine(project.StoreDir, "auth"), open | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
 
         var result = project.Run("doctor", "--check", "file-modes");
 

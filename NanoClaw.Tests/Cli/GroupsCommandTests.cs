@@ -88,7 +88,21 @@ public sealed class GroupsCommandTests : IDisposable
         Assert.Equal(0, project.Run("groups", "register", "--jid", "120363001@g.us", "--name", "Family", "--folder", "family").ExitCode);
         var result = project.Run("groups", "register", "--jid", "120363009@g.us", "--name", "Other", "--folder", "family");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("already used by another group", result.StdErr);
+        Assert.Contains("folder 'family' is already used by chat '120363001@g.us' (Family)", result.StdErr);
+    }
+
+    [Fact]
+    public void A_folder_that_differs_only_in_case_or_is_reserved_is_refused()
+    {
+        Assert.Equal(0, project.Run("groups", "register", "--jid", "120363001@g.us", "--name", "Family", "--folder", "family").ExitCode);
+        var cased = project.Run("groups", "register", "--jid", "120363009@g.us", "--name", "Other", "--folder", "Family");
+        Assert.Equal(1, cased.ExitCode);
+        Assert.Contains("folder 'Family' differs only in case from folder 'family' of chat '120363001@g.us'", cased.StdErr);
+        var mainCased = project.Run("groups", "register", "--main", "--jid", "15551234567@s.whatsapp.net", "--name", "Me", "--folder", "FAMILY");
+        Assert.Equal(1, mainCased.ExitCode);
+        var reserved = project.Run("groups", "register", "--jid", "120363010@g.us", "--name", "E", "--folder", "Errors");
+        Assert.Equal(1, reserved.ExitCode);
+        Assert.Contains("'errors' is reserved", reserved.StdErr);
     }
 
     [Fact]

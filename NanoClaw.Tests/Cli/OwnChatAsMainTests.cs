@@ -20,7 +20,7 @@ public sealed class OwnChatAsMainTests : IDisposable
         Directory.CreateDirectory(Path.Combine(sidecar, "src"));
         File.WriteAllText(Path.Combine(sidecar, "src", "main.mjs"), $"import '{new Uri(Path.Combine(FakeSidecar.FixtureDir, "main.mjs")).AbsoluteUri}';\n");
         project.Env["NANOCLAW_SIDECAR_DIR"] = sidecar;
-        project.Env["NANOCLAW_FAKE_DIR"] = fake.Dir;
+        project.Env["NANOCLAW_SIDECAR_FAKE_DIR"] = fake.Dir;
     }
 
     [NodeFact]

@@ -123,7 +123,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         {
             ["NANOCLAW_SIDECAR_DIR"] = FakeSidecar.FixtureDir,
             ["NANOCLAW_SIDECAR_SCRIPT"] = "main.mjs",
-            ["NANOCLAW_FAKE_DIR"] = sidecar.Dir,
+            ["NANOCLAW_SIDECAR_FAKE_DIR"] = sidecar.Dir,
         }, skipSetupCheck: true);
         daemons.Add(daemon);
         await Eventually.TrueAsync(() => sidecar.Connects().Count > connectsBefore, TimeSpan.FromSeconds(30), () => "the daemon did not connect the sidecar:\n" + daemon.Tail());

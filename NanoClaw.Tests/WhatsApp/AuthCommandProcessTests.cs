@@ -23,7 +23,7 @@ public sealed class AuthCommandProcessTests : IDisposable
         File.WriteAllText(Path.Combine(sidecarDir, "src", "main.mjs"), $"import '{fakeUrl}';\n");
     }
 
-    private Dictionary<string, string> Env => new() { ["NANOCLAW_SIDECAR_DIR"] = sidecarDir, ["NANOCLAW_FAKE_DIR"] = fake.Dir };
+    private Dictionary<string, string> Env => new() { ["NANOCLAW_SIDECAR_DIR"] = sidecarDir, ["NANOCLAW_SIDECAR_FAKE_DIR"] = fake.Dir };
 
     [NodeFact]
     public void Links_with_a_QR_code_then_reports_already_linked()

@@ -20,7 +20,7 @@ public sealed class FakeSidecar
     public static string FixtureDir => Path.Combine(Requirements.RepoRoot(), "NanoClaw.Tests", "Fixtures", "fake-sidecar");
 
     public SidecarOptions Options(string authDir) =>
-        new("node", FixtureDir, "main.mjs", authDir, new Dictionary<string, string> { ["NANOCLAW_FAKE_DIR"] = Dir });
+        new("node", FixtureDir, "main.mjs", authDir, new Dictionary<string, string> { ["NANOCLAW_SIDECAR_FAKE_DIR"] = Dir });
 
     public void SetFlag(string name, bool on)
     {

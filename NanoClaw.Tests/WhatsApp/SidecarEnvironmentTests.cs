@@ -34,10 +34,10 @@ public sealed class SidecarEnvironmentTests
             Assert.Equal("kept-too", env[nodeName]);
             Assert.Equal(Environment.GetEnvironmentVariable("PATH"), env["PATH"]);
             Assert.Equal(Environment.GetEnvironmentVariable("HOME"), env["HOME"]);
-            Assert.Equal(h.Fake.Dir, env["NANOCLAW_FAKE_DIR"]); // named explicitly by the options
+            Assert.Equal(h.Fake.Dir, env["NANOCLAW_SIDECAR_FAKE_DIR"]); // set by the options (explicit variables are added after clearing)
             // Nothing else from the daemon's environment (Node may add a few of its own, none of ours).
             Assert.All(env.Keys, k => Assert.True(
-                k is "PATH" or "HOME" or "NANOCLAW_FAKE_DIR" || k.StartsWith("NODE_", StringComparison.Ordinal) || k.StartsWith("NANOCLAW_SIDECAR_", StringComparison.Ordinal)
+                k is "PATH" or "HOME" || k.StartsWith("NODE_", StringComparison.Ordinal) || k.StartsWith("NANOCLAW_SIDECAR_", StringComparison.Ordinal)
                 || Environment.GetEnvironmentVariable(k) is null,
                 $"inherited {k}"));
         }

@@ -165,8 +165,8 @@ public class IpcAuthorizerTests
     [Fact]
     public void Updating_only_the_value_keeps_the_type()
     {
-        var effect = (IpcEffect.ReplaceTask)Allowed("family", new IpcRequest.UpdateTask("t-family", None, None, Some("60000")));
-        Assert.Equal(Some("2026-01-31T19:33:00.000Z"), effect.Task.NextRun);
+        var effect = (IpcEffect.ReplaceTask)Allowed("family", new IpcRequest.UpdateTask("t-family", None, None, Some("600000")));
+        Assert.Equal(Some("2026-01-31T19:42:00.000Z"), effect.Task.NextRun);
         Assert.Equal(ScheduleType.Interval, effect.Task.ScheduleType);
     }
 
@@ -180,7 +180,7 @@ public class IpcAuthorizerTests
 
     [Fact]
     public void A_completed_task_given_a_new_schedule_becomes_active_again() =>
-        Assert.Equal(TaskStatus.Active, ((IpcEffect.ReplaceTask)Allowed("family", new IpcRequest.UpdateTask("t-done", None, None, Some("60000")))).Task.Status);
+        Assert.Equal(TaskStatus.Active, ((IpcEffect.ReplaceTask)Allowed("family", new IpcRequest.UpdateTask("t-done", None, None, Some("600000")))).Task.Status);
 
     [Fact]
     public void Scripts_can_be_set_and_removed()

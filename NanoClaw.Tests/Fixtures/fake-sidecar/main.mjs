@@ -1,5 +1,6 @@
 // A stand-in for the WhatsApp sidecar that speaks the same protocol (NanoClaw.Shell/WhatsApp/sidecar/PROTOCOL.md)
-// without WhatsApp. Tests script it through the directory named by NANOCLAW_FAKE_DIR:
+// without WhatsApp. Tests script it through the directory named by NANOCLAW_SIDECAR_FAKE_DIR (a NANOCLAW_SIDECAR_*
+// variable, so the daemon passes it on; it starts the sidecar with a cleared environment):
 //   flag files   not-linked   connect answers "close not_linked" (loggedOut)
 //                offline      connect answers "connecting" then "close connectionLost"
 //                fail-sends   every send is answered ok:false
@@ -19,9 +20,9 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, mkdirSyn
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const dir = process.env.NANOCLAW_FAKE_DIR;
+const dir = process.env.NANOCLAW_SIDECAR_FAKE_DIR ?? process.env.NANOCLAW_FAKE_DIR;
 if (!dir) {
-  process.stderr.write('fake sidecar: NANOCLAW_FAKE_DIR is not set\n');
+  process.stderr.write('fake sidecar: NANOCLAW_SIDECAR_FAKE_DIR is not set\n');
   process.exit(2);
 }
 const controlDir = join(dir, 'control');
