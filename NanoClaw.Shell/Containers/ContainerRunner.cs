@@ -299,7 +299,10 @@ public sealed class ContainerRunner
             stderr.AppendLine(line);
             if (line.Trim().Length > 0)
             {
-                lock (gate) lastStderr = line.Length > 300 ? line[..300] + "…" : line;
+                // Quoted in the outcome's reason: one line, no control characters (no forged log lines), no input secret.
+                var tail = new string(line.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+                foreach (var secret in request.Input.Secrets.Values.Where(v => v.Length > 0)) tail = tail.Replace(secret, "[REDACTED]", StringComparison.Ordinal);
+                lock (gate) lastStderr = tail.Length > 300 ? tail[..300] + "…" : tail;
             }
             Log.Debug("[{Name} stderr] {Line}", name, owner.redact(line));
         }
