@@ -12,10 +12,11 @@ namespace NanoClaw.Tests.Sandbox;
 public sealed class LivenessProbe : IAsyncDisposable
 {
     /// <summary>How long one ping may take. Generous for a loaded 2-core machine; an attack that blocks a thread forever exceeds any bound.</summary>
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(12);
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
     private readonly List<string> failures = [];
     private readonly List<double> latencies = [];
+    private readonly List<(double Ms, string Phase, int Ping)> slowest = [];
     private int next;
     private CancellationTokenSource? stop;
     private Task? loop;
@@ -33,6 +34,12 @@ public sealed class LivenessProbe : IAsyncDisposable
     public IReadOnlyList<double> LatenciesMs
     {
         get { lock (latencies) return latencies.ToList(); }
+    }
+
+    /// <summary>The three slowest answered pings, with the phase they were sent in.</summary>
+    public IReadOnlyList<(double Ms, string Phase, int Ping)> Slowest
+    {
+        get { lock (latencies) return slowest.ToList(); }
     }
 
     /// <summary>Pings answered so far (both ways).</summary>
@@ -68,7 +75,13 @@ public sealed class LivenessProbe : IAsyncDisposable
                     $"(agent answer {(gotAck ? "came" : "missing")}, IPC message {(gotPong ? "came" : "missing")}{(chat.Closed ? ", chat closed" : "")})");
             await chat.WaitForRepliesAsync(replies.Count + 1, left);
         }
-        lock (latencies) latencies.Add(watch.Elapsed.TotalMilliseconds);
+        lock (latencies)
+        {
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            slowest.Add((watch.Elapsed.TotalMilliseconds, Phase, n));
+            slowest.Sort((a, b) => b.Ms.CompareTo(a.Ms));
+            if (slowest.Count > 3) slowest.RemoveAt(3);
+        }
         return true;
     }
 

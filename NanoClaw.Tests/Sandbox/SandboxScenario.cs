@@ -231,6 +231,7 @@ public sealed class SandboxScenario : IAsyncDisposable
         var lat = Probe.LatenciesMs.Order().ToList();
         output.WriteLine($"attack {Attack}: pings answered {lat.Count}, latency p50 {Pct(lat, 0.5):0} ms, max {lat.DefaultIfEmpty(0).Max():0} ms; " +
             $"peak RSS per daemon run: {string.Join(", ", peakRss.Select(b => $"{b / 1048576} MB"))}; evil launches {EvilLaunches}");
+        foreach (var (ms, phase, ping) in Probe.Slowest) output.WriteLine($"  slow ping {ping}: {ms:0} ms during \"{phase}\"");
         foreach (var e in EvilEvents().Where(e => e.Event is "attack" or "attack-done" or "race" or "gone" or "close" or "exit"))
             output.WriteLine($"  evil: {e.Event} {e.Name} {e.Extra}");
         foreach (var note in notes) output.WriteLine("  note: " + note);
