@@ -49,8 +49,11 @@ public sealed class LivenessProbe : IAsyncDisposable
     }
 
     /// <summary>One ping now; false (and a recorded failure) when it did not come back in time.</summary>
-    public async Task<bool> PingAsync(ChatSession chat)
+    /// <param name="chat">A session that talks to main.</param>
+    /// <param name="limit">Longer than <see cref="Limit"/> only for the first ping of a daemon run, which includes the daemon's first launch of main.</param>
+    public async Task<bool> PingAsync(ChatSession chat, TimeSpan? limit = null)
     {
+        var bound = limit ?? Limit;
         var n = Interlocked.Increment(ref next);
         var watch = Stopwatch.StartNew();
         try
@@ -69,9 +72,9 @@ public sealed class LivenessProbe : IAsyncDisposable
             var gotAck = replies.Any(r => r.Contains(ack, StringComparison.Ordinal));
             var gotPong = replies.Any(r => r.Contains(pong, StringComparison.Ordinal));
             if (gotAck && gotPong) break;
-            var left = Limit - watch.Elapsed;
+            var left = bound - watch.Elapsed;
             if (left <= TimeSpan.Zero || chat.Closed)
-                return Fail($"{Phase}: main did not answer ping {n} within {Limit.TotalSeconds:0} s " +
+                return Fail($"{Phase}: main did not answer ping {n} within {bound.TotalSeconds:0} s " +
                     $"(agent answer {(gotAck ? "came" : "missing")}, IPC message {(gotPong ? "came" : "missing")}{(chat.Closed ? ", chat closed" : "")})");
             await chat.WaitForRepliesAsync(replies.Count + 1, left);
         }
