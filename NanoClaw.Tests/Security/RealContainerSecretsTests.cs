@@ -25,6 +25,23 @@ public sealed class RealContainerSecretsTests
         daemon.Env.Remove("NANOCLAW_CONTAINER_EXECUTABLE");
         daemon.Env["NANOCLAW_CONTAINER__IMAGE"] = NanoClaw.Tests.Agent.ImageRunnerLauncher.Image;
         await daemon.StartAsync(TimeSpan.FromSeconds(120));
+        try
+        {
+            await HuntAsync(api, daemon);
+        }
+        finally
+        {
+            // The harness stops only the daemon; the agent container would wait for input after it (issue 20).
+            await daemon.StopAsync();
+            NanoClaw.Tests.EndToEnd.Installation.RemoveContainers(System.Text.RegularExpressions.Regex
+                .Matches(daemon.Output, @"Started (nanoclaw-\S+) for").Select(m => m.Groups[1].Value));
+        }
+        var leaks = SecretsEndToEndTests.FilesContaining(daemon.Root, [api.ApiKey], skip: "credentials.yml");
+        Assert.True(leaks.Count == 0, "secret found in: " + string.Join(", ", leaks));
+    }
+
+    private static async Task HuntAsync(FakeAnthropicApi api, DaemonHarness daemon)
+    {
         await using var chat = await ChatSession.OpenAsync(daemon);
         await chat.SendAsync("main", "show me your environment");
 
@@ -36,9 +53,5 @@ public sealed class RealContainerSecretsTests
         Assert.All(api.Requests.Where(r => r.Path.StartsWith("/v1/messages", StringComparison.Ordinal)), r => Assert.Equal(api.ApiKey, r.Headers["x-api-key"]));
         await chat.WaitForRepliesAsync(1, TimeSpan.FromSeconds(60));
         Assert.Contains(chat.Replies, r => r.Contains("looked at the environment", StringComparison.Ordinal));
-
-        await daemon.StopAsync();
-        var leaks = SecretsEndToEndTests.FilesContaining(daemon.Root, [api.ApiKey], skip: "credentials.yml");
-        Assert.True(leaks.Count == 0, "secret found in: " + string.Join(", ", leaks));
     }
 }
