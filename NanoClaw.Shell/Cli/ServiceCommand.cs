@@ -142,6 +142,7 @@ public static class ServiceCommand
         // Service managers start with a bare PATH; the runtime, node and claude must be found as they are now.
         if (Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } pathVar) env.Add(("PATH", pathVar));
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) env.Add(("DOTNET_ROOT", dotnetRoot));
-        return new ServiceDefinition(command, context.ProjectRoot, env);
+        // A root daemon's containers run as another uid and must read what it writes for them (F10: no umask then).
+        return new ServiceDefinition(command, context.ProjectRoot, env) { PrivateUMask = Containers.HostUser.Current().Uid != 0 };
     }
 }

@@ -24,9 +24,17 @@ public sealed record ServiceDefinition(IReadOnlyList<string> Command, string Wor
 
     /// <summary>
     /// The service's umask (systemd <c>UMask=</c>, launchd <c>Umask</c>): what the daemon creates without an explicit
-    /// mode is private to its user (F10). Paths a container must read get explicit modes from the daemon.
+    /// mode is private to its user (F10). Written only when <see cref="PrivateUMask"/> holds.
     /// </summary>
     public const string UMask = "0077";
+
+    /// <summary>
+    /// Whether the service runs with <see cref="UMask"/>. False for a root daemon: its containers run as another uid
+    /// (the image's <c>node</c>), and files the daemon hands them at run time (input files, snapshots) would then be
+    /// unreadable; measured: with umask 077 a root daemon's follow-up message never reached the idle agent, and a
+    /// second container was started. The store, logs, data and credentials get their private modes explicitly either way.
+    /// </summary>
+    public bool PrivateUMask { get; init; } = true;
 
     /// <summary>systemd gives up after this many starts within <see cref="StartLimitIntervalSeconds"/>.</summary>
     public const int StartLimitBurst = 5;

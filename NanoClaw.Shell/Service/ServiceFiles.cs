@@ -26,7 +26,7 @@ public static class ServiceFiles
         text.Append($"ExecStart={string.Join(' ', d.Command.Select(w => SystemdQuote(w)))}\n");
         foreach (var (name, value) in d.Environment) text.Append($"Environment={SystemdQuote(name + "=" + value, variables: false)}\n");
         // Files the daemon creates are private to its user unless it gives them a mode (F10).
-        text.Append($"UMask={ServiceDefinition.UMask}\n");
+        if (d.PrivateUMask) text.Append($"UMask={ServiceDefinition.UMask}\n");
         text.Append("Restart=on-failure\n");
         text.Append($"RestartSec={ServiceDefinition.RestartDelaySeconds}\n");
         text.Append($"RestartPreventExitStatus={string.Join(' ', ServiceDefinition.NoRestartExitCodes)}\n");
@@ -62,7 +62,7 @@ public static class ServiceFiles
             text.Append("  </dict>\n");
         }
         // launchd's Umask is an integer: 63 = 0077, files private to the user unless the daemon gives them a mode (F10).
-        text.Append($"  <key>Umask</key>\n  <integer>{Convert.ToInt32(ServiceDefinition.UMask, 8)}</integer>\n");
+        if (d.PrivateUMask) text.Append($"  <key>Umask</key>\n  <integer>{Convert.ToInt32(ServiceDefinition.UMask, 8)}</integer>\n");
         text.Append("  <key>RunAtLoad</key>\n  <true/>\n");
         // Restart only after a failure, and never more often than ThrottleInterval seconds.
         text.Append("  <key>KeepAlive</key>\n  <dict>\n    <key>SuccessfulExit</key>\n    <false/>\n  </dict>\n");

@@ -23,6 +23,7 @@ public sealed class ServiceFilesTests
 
         Assert.Contains("Restart=on-failure", lines);
         Assert.Contains("UMask=0077", lines); // files the daemon creates are private to its user (F10)
+        Assert.DoesNotContain(ServiceFiles.SystemdUnit(Odd with { PrivateUMask = false }).Split('\n'), l => l.StartsWith("UMask", StringComparison.Ordinal));
         Assert.Contains("RestartSec=15", lines);
         Assert.Contains("StartLimitIntervalSec=600", lines);
         Assert.Contains("StartLimitBurst=5", lines);
