@@ -85,7 +85,8 @@ public sealed class RunnerLifetimeImageTests(AgentImageFixture image) : IClassFi
         await using var runner = RunnerProcess.Start(launcher.StartInfo(workspace), input);
         await runner.NextTurnAsync(Turn);
 
-        Directory.Delete(workspace.Ipc, recursive: true);
+        // Moved away in one step: a recursive delete races with the agent's own writes there ("directory not empty").
+        Directory.Move(workspace.Ipc, workspace.Ipc + "-gone");
 
         Assert.Equal(0, await runner.WaitForExitAsync(Slack));
         Assert.Contains("ending the run on its own: the IPC directory", runner.Log);
