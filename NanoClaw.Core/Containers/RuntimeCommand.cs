@@ -99,7 +99,7 @@ public static class RuntimeCommand
     {
         var args = new List<string>();
         if (limits.Memory.Length > 0) args.AddRange(["--memory", limits.Memory]);
-        if (limits.Cpus.Length > 0) args.AddRange(["--cpus", limits.Cpus]);
+        if (limits.Cpus.Length > 0) args.AddRange(["--cpus", cli == ContainerCli.Apple ? WholeCpus(limits.Cpus) : limits.Cpus]);
         if (cli == ContainerCli.Apple) return toSeq(args);
         if (limits.Memory.Length > 0) args.AddRange(["--memory-swap", limits.Memory]);
         if (limits.PidsLimit > 0) args.AddRange(["--pids-limit", limits.PidsLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -114,6 +114,12 @@ public static class RuntimeCommand
         }
         return toSeq(args);
     }
+
+    /// <summary>Apple Container sizes a VM in whole CPUs: a fractional share is rounded up.</summary>
+    private static string WholeCpus(string cpus) =>
+        decimal.TryParse(cpus, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? Math.Max(1, Math.Ceiling(v)).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : cpus;
 
     /// <summary>
     /// One mount's arguments. Read-only: <c>--mount type=bind,source=…,target=…,readonly</c> on Apple Container,

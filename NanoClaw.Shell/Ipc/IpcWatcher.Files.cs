@@ -5,6 +5,9 @@ namespace NanoClaw.Shell.Ipc;
 
 public sealed partial class IpcWatcher
 {
+    /// <summary>NAME_MAX (255) less ".reason.txt".</summary>
+    private const int MaxErrorsName = 255 - 11;
+
     private const UnixFileMode ReasonFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>Reads one file through the inbox handle, hands it to the handler, then unlinks it or moves it aside.</summary>
@@ -64,11 +67,14 @@ public sealed partial class IpcWatcher
     {
         lock (errorsGate)
         {
-            var target = $"{file.SourceFolder}-{file.Name}";
-            if (errors.Kind(target) != EntryKind.Missing || errors.Kind(target + ".reason.txt") != EntryKind.Missing)
-                target = $"{file.SourceFolder}-{Guid.NewGuid():N}-{file.Name}";
+            string? target = $"{file.SourceFolder}-{file.Name}";
             try
             {
+                // A name too long for "<folder>-<name>.reason.txt" keeps only the folder and a unique part.
+                if (Encoding.UTF8.GetByteCount(target) > MaxErrorsName) target = $"{file.SourceFolder}-{Guid.NewGuid():N}";
+                else if (errors.Kind(target) != EntryKind.Missing || errors.Kind(target + ".reason.txt") != EntryKind.Missing)
+                    target = $"{file.SourceFolder}-{Guid.NewGuid():N}-{file.Name}";
+                if (Encoding.UTF8.GetByteCount(target) > MaxErrorsName) target = $"{file.SourceFolder}-{Guid.NewGuid():N}";
                 directory.Rename(file.Name, errors, target);
             }
             catch (SafeFsException e) when (e.Errno == Mono.Unix.Native.Errno.ENOENT)

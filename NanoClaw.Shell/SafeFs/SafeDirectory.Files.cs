@@ -21,6 +21,7 @@ public sealed partial class SafeDirectory
     {
         CheckName(name);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(maxBytes, Array.MaxLength);
         // Look first, so that a FIFO or device is normally not even opened; the fstat below is what decides.
         var kind = Kind(name);
         if (kind == EntryKind.Missing) return new SafeRead.Refused(Describe(kind), Missing: true);

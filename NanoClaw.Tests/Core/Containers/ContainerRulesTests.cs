@@ -130,3 +130,17 @@ public class ContainerLimitArgsTests
         Assert.Equal(expected, fitted.Cpus);
     }
 }
+
+public class AppleCpuTests
+{
+    [Theory]
+    [InlineData("0.5", "1")]
+    [InlineData("1.2", "2")]
+    [InlineData("3", "3")]
+    public void Apple_container_gets_whole_cpus_and_the_others_the_share(string cpus, string apple)
+    {
+        var limits = ContainerLimits.None with { Cpus = cpus };
+        Assert.Equal($"--cpus {apple}", string.Join(' ', RuntimeCommand.LimitArgs(ContainerCli.Apple, limits)));
+        Assert.Equal($"--cpus {cpus}", string.Join(' ', RuntimeCommand.LimitArgs(ContainerCli.Podman, limits)));
+    }
+}

@@ -260,6 +260,20 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void A_refused_file_with_a_name_too_long_for_the_errors_naming_is_still_moved_aside_with_its_reason()
+    {
+        var name = new string('n', 245) + ".json"; // 250 bytes: fits NAME_MAX, "long-" + it + ".reason.txt" does not
+        Write("long", name, "{}");
+        using var watcher = Start((_, _) => Task.FromResult<string?>("refused by the test"));
+        var errors = Path.Combine(Ipc, "errors");
+        WaitFor(() => Directory.Exists(errors) && Directory.GetFiles(errors, "long-*.reason.txt").Length == 1, "moved aside");
+        var reason = Assert.Single(Directory.GetFiles(errors, "long-*.reason.txt"));
+        Assert.Equal("refused by the test", File.ReadAllText(reason).Trim());
+        Assert.Equal("{}", File.ReadAllText(reason[..^".reason.txt".Length]));
+        Assert.Empty(Directory.GetFileSystemEntries(Inbox("long")));
+    }
+
+    [Fact]
     public void An_inbox_the_agent_deleted_replaced_or_linked_is_picked_up_again()
     {
         var victim = Directory.CreateDirectory(Path.Combine(temp, "victim")).FullName;
