@@ -25,7 +25,7 @@ internal sealed class IpcGroup : IDisposable
     /// <summary>The trusted <c>data/ipc/&lt;folder&gt;</c> directory (its entry is host-owned; its content is the agent's).</summary>
     public SafeDirectory? Handle { get; set; }
 
-    public FileSystemWatcher? Watcher { get; set; }
+    public IDisposable? Watcher { get; set; }
 
     public volatile bool Removed;
 

@@ -32,7 +32,7 @@ internal sealed class IpcInbox(IpcGroup group, IpcDirectory directory)
     // Guarded by Group.Gate.
     public SafeDirectory? Handle { get; set; }
     public SafeDirectory.FileId PinnedId { get; set; }
-    public FileSystemWatcher? Watcher { get; set; }
+    public IDisposable? Watcher { get; set; }
 
     /// <summary>Drops the handle and watcher (the directory is gone or was replaced). Call under Group.Gate.</summary>
     public void Unpin()

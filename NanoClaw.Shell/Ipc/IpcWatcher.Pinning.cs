@@ -37,7 +37,7 @@ public sealed partial class IpcWatcher
             inbox.Handle = pinned;
             inbox.PinnedId = pinned.Identity();
             // Hints only: whatever the path names when an event fires, files are reached through the handle.
-            inbox.Watcher = NewWatcher(inbox.Path, NotifyFilters.FileName | NotifyFilters.DirectoryName,
+            inbox.Watcher = NewWatcher(inbox.Path,
                 name => { if (name.EndsWith(".json", StringComparison.Ordinal)) Schedule(inbox, relist: true); },
                 () => Schedule(inbox, relist: true));
             repinned = true;
@@ -50,7 +50,7 @@ public sealed partial class IpcWatcher
     {
         if (root.Kind(group.Folder) != EntryKind.Directory) return null;
         var handle = root.OpenChild(group.Folder);
-        group.Watcher = NewWatcher(group.Path, NotifyFilters.DirectoryName | NotifyFilters.FileName,
+        group.Watcher = NewWatcher(group.Path,
             name =>
             {
                 foreach (var inbox in group.Inboxes)
@@ -61,39 +61,23 @@ public sealed partial class IpcWatcher
     }
 
     /// <summary>
-    /// A non-recursive watcher whose events only call <paramref name="changed"/> with the entry's name (new and old name
-    /// for renames, deletions too) and never touch the file system. Null when the directory cannot be watched (gone,
-    /// replaced, watch limit): the safety scan covers it.
+    /// A non-recursive watch whose events only call <paramref name="changed"/> with the entry's name (new and old name
+    /// for renames, deletions too) and never touch the file system; all watches share one inotify instance
+    /// (<see cref="DirectoryEvents"/>). Null when the directory cannot be watched (gone, replaced, watch limit): the
+    /// safety scan covers it.
     /// </summary>
-    private FileSystemWatcher? NewWatcher(string path, NotifyFilters filter, Action<string> changed, Action overflow)
+    private IDisposable? NewWatcher(string path, Action<string> changed, Action overflow)
     {
-        try
+        var watch = events.Watch(path, name =>
         {
-            var watcher = new FileSystemWatcher(path) { IncludeSubdirectories = false, NotifyFilter = filter, InternalBufferSize = 64 * 1024 };
-            watcher.Created += (_, e) => Notify(e.Name);
-            watcher.Deleted += (_, e) => Notify(e.Name);
-            watcher.Renamed += (_, e) =>
-            {
-                Notify(e.Name);
-                Notify(e.OldName);
-            };
-            watcher.Error += (_, e) =>
-            {
-                log.Warning("IPC watcher on {Path} lost events, rescanning: {Error}", path, e.GetException().Message);
-                overflow();
-            };
-            watcher.EnableRaisingEvents = true;
-            return watcher;
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+            if (!stopping.IsCancellationRequested) changed(name);
+        }, () =>
         {
-            log.Debug("IPC directory {Path} not watched: {Error}", path, e.Message);
-            return null;
-        }
-
-        void Notify(string? name)
-        {
-            if (name is not null && !stopping.IsCancellationRequested) changed(name);
-        }
+            if (stopping.IsCancellationRequested) return;
+            log.Debug("IPC watch on {Path} lost events or its directory; rescanning", path);
+            overflow();
+        });
+        if (watch is null) log.Debug("IPC directory {Path} not watched", path);
+        return watch;
     }
 }

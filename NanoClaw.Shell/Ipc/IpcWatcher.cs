@@ -40,7 +40,8 @@ public sealed partial class IpcWatcher : IDisposable
     // Each inbox is in here at most once (see Schedule): the queue is bounded by twice the number of groups.
     private readonly Channel<IpcInbox> ready = Channel.CreateUnbounded<IpcInbox>();
     private readonly CancellationTokenSource stopping = new();
-    private readonly FileSystemWatcher? rootWatcher;
+    private readonly DirectoryEvents events = new();
+    private readonly IDisposable? rootWatcher;
     private readonly Task[] workers;
     private readonly IDisposable scan;
 
@@ -56,7 +57,7 @@ public sealed partial class IpcWatcher : IDisposable
         root = SafeDirectory.OpenOrCreate(ipcRoot);
         errors = root.OpenOrCreateChild(ErrorsName);
         // data/ipc itself is host-owned: one non-recursive watch for group directories appearing.
-        rootWatcher = NewWatcher(ipcRoot, NotifyFilters.DirectoryName, name => EnsureGroup(name), () => Task.Run(ScanNow));
+        rootWatcher = NewWatcher(ipcRoot, name => EnsureGroup(name), () => Task.Run(ScanNow));
         workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
         scan = Observable.Interval(scanInterval, scheduler ?? System.Reactive.Concurrency.TaskPoolScheduler.Default)
             .Subscribe(_ => ScanNow());
@@ -177,6 +178,7 @@ public sealed partial class IpcWatcher : IDisposable
     {
         scan.Dispose();
         rootWatcher?.Dispose();
+        events.Dispose();
         stopping.Cancel();
         ready.Writer.TryComplete();
         // A handler in progress finishes before the handles it uses are closed (bounded: the handler is ours, not the agent's).
