@@ -85,8 +85,13 @@ public sealed class RunnerLifetimeImageTests(AgentImageFixture image) : IClassFi
         await using var runner = RunnerProcess.Start(launcher.StartInfo(workspace), input);
         await runner.NextTurnAsync(Turn);
 
-        // Moved away in one step: a recursive delete races with the agent's own writes there ("directory not empty").
-        Directory.Move(workspace.Ipc, workspace.Ipc + "-gone");
+        // Deleted, not renamed: the bind mount follows the directory, so a rename would leave it whole inside. The agent
+        // may write there while it goes ("directory not empty"): try again until it is gone.
+        for (var attempt = 0; Directory.Exists(workspace.Ipc); attempt++)
+        {
+            try { Directory.Delete(workspace.Ipc, recursive: true); }
+            catch (IOException) when (attempt < 50) { await Task.Delay(20); }
+        }
 
         Assert.Equal(0, await runner.WaitForExitAsync(Slack));
         Assert.Contains("ending the run on its own: the IPC directory", runner.Log);
