@@ -40,6 +40,14 @@ awk '/^Total tests:/ {t=1} t && /^ +Passed: [0-9]+$/ {p+=$2} t && /^ +Failed: [0
      /^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { v=$(i+1); gsub(",","",v); if ($i=="Failed:") f+=v; if ($i=="Passed:") p+=v; if ($i=="Skipped:") s+=v } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/nanoclaw-test.log
 
+if [ "$status" != 0 ]; then
+  # CI shows only the end of the output: repeat each failure (name and message) here.
+  step "Failed tests"
+  awk '/^  Failed [A-Za-z]/ {print; n=12; next}
+       n > 0 && /^  Stack Trace:/ {n=0; next}
+       n > 0 {print; n--}' /tmp/nanoclaw-test.log | head -200
+fi
+
 step "Leak check: containers and processes the tests left running"
 leak_status=0
 bash scripts/leak-check.sh check "$leak_state" || leak_status=$?

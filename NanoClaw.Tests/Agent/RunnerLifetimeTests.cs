@@ -43,7 +43,9 @@ public sealed class RunnerLifetimeTests : IDisposable
     {
         var clock = new FakeTimeProvider();
         var waiting = Wait(TimeSpan.FromSeconds(10), clock);
-        File.WriteAllText(Path.Combine(Input, "1.json"), """{"type":"message","text":"hello"}""");
+        // As the host writes input: whole, then renamed into place.
+        File.WriteAllText(Path.Combine(Input, "1.json.tmp"), """{"type":"message","text":"hello"}""");
+        File.Move(Path.Combine(Input, "1.json.tmp"), Path.Combine(Input, "1.json"));
         var batch = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(["hello"], batch.Messages);
         Assert.Null(batch.GaveUp);

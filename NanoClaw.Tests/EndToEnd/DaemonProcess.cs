@@ -115,6 +115,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         if (!process.HasExited) process.Kill(entireProcessTree: false);
         await process.WaitForExitAsync();
+        await Drained();
     }
 
     /// <summary>SIGTERM, then waits for the graceful shutdown (SIGKILL if it takes longer than <paramref name="grace"/>).</summary>
@@ -131,6 +132,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+        // The exit can be seen before the pumps have read the last lines from the pipes (a CI run lost
+        // "NanoClaw stopped" that way): callers look at Lines right after this.
+        await Drained();
         return process.ExitCode;
     }
 

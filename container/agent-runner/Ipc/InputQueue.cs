@@ -85,7 +85,11 @@ internal sealed class InputQueue(string inputDir, string closeSentinel)
     {
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(file)) as JsonObject;
+            var content = File.ReadAllText(file);
+            // An empty file is one a writer has only just created (the host renames whole files into place, but
+            // a hand-written one may be seen between create and write): look again at the next wake-up.
+            if (content.Length == 0) return null;
+            var json = JsonNode.Parse(content) as JsonObject;
             var text = (string?)json?["text"];
             if ((string?)json?["type"] == "message" && text is not null)
             {
