@@ -59,6 +59,17 @@ public enum ContainerRuntimeKind
     Podman,
 }
 
+/// <summary>How containers reach the credential proxy (<c>container.proxy_transport</c>).</summary>
+public enum ProxyTransportKind
+{
+    /// <summary>A per-run socket for Podman and Docker on a Linux host; TCP for Apple Container and VM-based runtimes.</summary>
+    Auto,
+    /// <summary>A per-run Unix socket bind-mounted into the container (Linux containers on a Linux host only).</summary>
+    Socket,
+    /// <summary>One TCP listener on a host address the container can reach; the run is found from its token.</summary>
+    Tcp,
+}
+
 /// <summary>Container settings.</summary>
 /// <param name="Runtime">Runtime to use.</param>
 /// <param name="Image">Agent image reference.</param>
@@ -79,6 +90,18 @@ public sealed record ContainerOptions(
     /// loopback services such as a local API gateway (a C# addition, <c>container.network</c>).
     /// </summary>
     public string Network { get; init; } = "";
+
+    /// <summary><c>container.proxy_transport</c>: how containers reach the credential proxy (see <see cref="Containers.ProxyTransportPlan"/>).</summary>
+    public ProxyTransportKind ProxyTransport { get; init; } = ProxyTransportKind.Auto;
+
+    /// <summary>
+    /// <c>container.proxy_listen</c>: host address (IP, optionally <c>:port</c>) the TCP transport binds; empty for the
+    /// runtime's default. Port 0 or none lets the OS choose.
+    /// </summary>
+    public string ProxyListen { get; init; } = "";
+
+    /// <summary><c>container.proxy_host_from_container</c>: host name or IP the container uses for the TCP transport; empty for the runtime's default.</summary>
+    public string ProxyHostFromContainer { get; init; } = "";
 
     /// <summary>
     /// Uid and gid agent containers run as when the daemon runs as root (<c>container.agent_uid</c>): the daemon

@@ -104,6 +104,10 @@ public static class ConfigLoader
                 DropCapabilities = Read("container.drop_capabilities", d.Container.DropCapabilities, SettingParsers.Bool),
                 NoNewPrivileges = Read("container.no_new_privileges", d.Container.NoNewPrivileges, SettingParsers.Bool),
                 MaxRunMs = Read("container.max_run_ms", d.Container.MaxRunMs, s => SettingParsers.IntInRange(s, 1000, int.MaxValue)),
+                ProxyTransport = Read("container.proxy_transport", d.Container.ProxyTransport, s => SettingParsers.OneOf(s, "auto", "socket", "tcp")
+                    .Map(v => Enum.Parse<ProxyTransportKind>(v, ignoreCase: true))),
+                ProxyListen = Read("container.proxy_listen", d.Container.ProxyListen, SettingParsers.ListenAddress),
+                ProxyHostFromContainer = Read("container.proxy_host_from_container", d.Container.ProxyHostFromContainer, SettingParsers.HostName),
             },
             new PathOptions(
                 Read("paths.store_dir", d.Paths.StoreDir, SettingParsers.PathText),
@@ -123,6 +127,9 @@ public static class ConfigLoader
                 Read("tasks.max_active_per_group", d.Tasks.MaxActivePerGroup, s => SettingParsers.IntInRange(s, 0, 1_000_000))),
         };
 
+        if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")
+            error = new ConfigError($"{raw["container.proxy_transport"].Origin}: container.proxy_transport: tcp needs a route from the containers to the host, " +
+                $"and container.network ({raw["container.network"].Origin}) is none; use proxy_transport: socket (or auto) with network: none, or a bridge network");
         return error is null ? options : error;
     }
 

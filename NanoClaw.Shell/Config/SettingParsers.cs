@@ -56,6 +56,26 @@ public static class SettingParsers
             : Left<ConfigError, string>(Expected(s, "an IANA time zone id such as \"Europe/Berlin\" or \"UTC\""));
     }
 
+    /// <summary><c>container.proxy_listen</c>: an IP address, optionally with <c>:port</c>; empty for the runtime's default.</summary>
+    public static Either<ConfigError, string> ListenAddress(RawSetting s)
+    {
+        var text = s.Text?.Trim();
+        if (s.NonScalarKind is null && string.IsNullOrEmpty(text)) return Right<ConfigError, string>("");
+        return s.NonScalarKind is null && Core.Containers.ProxyTransportPlan.TryParseListen(text!, out _, out _)
+            ? Right<ConfigError, string>(text!)
+            : Left<ConfigError, string>(Expected(s, "an IP address, optionally with :port (e.g. 10.88.0.1 or 127.0.0.1:8462)"));
+    }
+
+    /// <summary>A host name or IP literal (no scheme, no port); empty for the default.</summary>
+    public static Either<ConfigError, string> HostName(RawSetting s)
+    {
+        var text = s.Text?.Trim();
+        if (s.NonScalarKind is null && string.IsNullOrEmpty(text)) return Right<ConfigError, string>("");
+        return s.NonScalarKind is null && Core.Containers.ProxyTransportPlan.IsHostName(text!)
+            ? Right<ConfigError, string>(text!)
+            : Left<ConfigError, string>(Expected(s, "a host name or IP address without scheme or port (e.g. host.docker.internal)"));
+    }
+
     /// <summary>A secret: any non-empty text. Errors never show the value.</summary>
     public static Either<ConfigError, Option<string>> Secret(RawSetting s) =>
         s.NonScalarKind is not null

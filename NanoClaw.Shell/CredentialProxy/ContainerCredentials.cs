@@ -1,5 +1,6 @@
 using LanguageExt;
 using NanoClaw.Core.Config;
+using NanoClaw.Core.Containers;
 using NanoClaw.Shell.Containers;
 using NanoClaw.Shell.Daemon;
 using Serilog;
@@ -9,7 +10,8 @@ namespace NanoClaw.Shell.CredentialProxy;
 
 /// <summary>
 /// What the daemon hands each container to reach Claude. With <c>container.credential_proxy: true</c> (the default)
-/// every run gets its own proxy socket and run token and no secret enters any container; with <c>false</c> the real
+/// every run gets its own run token and a way to the proxy (its own socket, or the proxy's TCP listener: see
+/// <see cref="ProxyTransportPlan"/>) and no secret enters any container; with <c>false</c> the real
 /// credentials go to every container on stdin, which the daemon warns about at every start.
 /// </summary>
 public sealed class ContainerCredentials : IAsyncDisposable
@@ -41,8 +43,12 @@ public sealed class ContainerCredentials : IAsyncDisposable
     /// <summary>The proxy's socket directory under the data directory (host-only, 0700).</summary>
     public static string SocketDir(string dataDir) => Path.Combine(dataDir, "proxy");
 
-    /// <summary>Starts the proxy when configured; a reason when it is configured but cannot run.</summary>
-    public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ILogger log, CancellationToken ct)
+    /// <summary>
+    /// Starts the proxy when configured, with the transport <see cref="ProxyTransportPlan.Choose"/> picks for
+    /// <paramref name="cli"/> on this host; a reason when it is configured but cannot run.
+    /// </summary>
+    public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ContainerCli cli,
+        ILogger log, CancellationToken ct)
     {
         if (!options.Container.CredentialProxy)
         {
@@ -51,25 +57,25 @@ public sealed class ContainerCredentials : IAsyncDisposable
             var direct = ContainerSecrets.Direct(credentials);
             return new ContainerCredentials(_ => new RunCredentials(direct, None, Nothing.Instance), null);
         }
-        if (!OperatingSystem.IsLinux())
-            return Left<string, ContainerCredentials>(
-                "the credential proxy reaches containers through a Unix socket bind-mounted into them, which needs Linux containers on a Linux host " +
-                "(Docker Desktop and Apple Container run them in a VM that cannot share a host socket; see NanoClaw.Shell/CredentialProxy/README.md). " +
-                "Set container.credential_proxy: false to run with the key inside the containers (not recommended)");
+        var plan = ProxyTransportPlan.Choose(options.Container, cli, OperatingSystem.IsLinux());
+        if (plan.Case is string impossible) return Left<string, ContainerCredentials>(impossible);
+        var tcp = plan.Case as ProxyTransportPlan.Tcp;
         var proxyCredentials = ProxyCredentials.From(credentials);
         if (proxyCredentials.Case is string bad) return Left<string, ContainerCredentials>(bad);
         try
         {
-            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct);
+            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct, tcp);
             return new ContainerCredentials(name =>
             {
                 var lease = server.OpenRun(name);
-                return new RunCredentials(lease.Environment, Some(lease.Run.SocketPath), lease);
+                return new RunCredentials(lease.Environment, Optional(lease.Run.SocketPath).Filter(p => p.Length > 0), lease);
             }, server);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or UnauthorizedAccessException)
         {
-            return Left<string, ContainerCredentials>($"the credential proxy could not start: {e.Message}");
+            return Left<string, ContainerCredentials>(tcp is null
+                ? $"the credential proxy could not start: {e.Message}"
+                : $"the credential proxy could not listen on {tcp.ListenAddress}:{tcp.Port} (container.proxy_listen): {e.Message}");
         }
     }
 

@@ -20,25 +20,39 @@ namespace NanoClaw.Shell.CredentialProxy;
 /// socket, carries that run's token, and is a Messages API call Claude Code makes (<see cref="ProxyRequestRules"/>);
 /// YARP then sends it upstream with the token replaced by the real credential (<see cref="HeaderInjection"/>),
 /// streaming bodies both ways so server-sent events arrive as produced. Refusals are logged without any header value.
-/// No TCP port is opened: nothing on the network, the bridge or loopback can reach it.
+/// With the socket transport no TCP port is opened. With the TCP transport (runtimes whose containers live in a VM:
+/// Apple Container, Docker Desktop) there are no run sockets: one listener on a host address the containers reach,
+/// whose connections carry no run, and a request's run is the live run its token belongs to (<see cref="RunTokens"/>).
 /// </summary>
 public sealed class CredentialProxyServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly HttpMessageInvoker client;
     private readonly RunSocketTransport transport;
+    private readonly RunTokens tokens;
     private readonly ILogger log;
+    private readonly System.Net.Sockets.Socket? tcpListener;
+    private readonly NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp;
 
-    private CredentialProxyServer(WebApplication app, HttpMessageInvoker client, RunSocketTransport transport, ProxyCredentials credentials,
-        string socketDir, ILogger log)
+    private CredentialProxyServer(WebApplication app, HttpMessageInvoker client, RunSocketTransport transport, RunTokens tokens,
+        ProxyCredentials credentials, string socketDir, ILogger log, System.Net.Sockets.Socket? tcpListener, NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp)
     {
         this.app = app;
         this.client = client;
         this.transport = transport;
+        this.tokens = tokens;
         this.log = log;
+        this.tcpListener = tcpListener;
+        this.tcp = tcp;
         Credentials = credentials;
         SocketDir = socketDir;
     }
+
+    /// <summary>The TCP listener's bound address (TCP transport only).</summary>
+    public IPEndPoint? TcpEndPoint => tcpListener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>The base URL containers are given (TCP transport only).</summary>
+    public string? TcpBaseUrl => tcp is null || TcpEndPoint is null ? null : tcp.BaseUrl(TcpEndPoint.Port);
 
     /// <summary>What it injects.</summary>
     public ProxyCredentials Credentials { get; }
@@ -46,12 +60,17 @@ public sealed class CredentialProxyServer : IAsyncDisposable
     /// <summary>The host-only directory (mode 0700) holding the run sockets.</summary>
     public string SocketDir { get; }
 
-    /// <summary>Starts the server; run sockets are created under <paramref name="socketDir"/> by <see cref="OpenRun"/>.</summary>
-    public static async Task<CredentialProxyServer> StartAsync(ProxyCredentials credentials, string socketDir, ILogger log, CancellationToken ct = default)
+    /// <summary>
+    /// Starts the server; run sockets are created under <paramref name="socketDir"/> by <see cref="OpenRun"/>, or, with
+    /// <paramref name="tcp"/>, one TCP listener is bound at its address and <see cref="OpenRun"/> only registers tokens.
+    /// </summary>
+    public static async Task<CredentialProxyServer> StartAsync(ProxyCredentials credentials, string socketDir, ILogger log, CancellationToken ct = default,
+        NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp = null)
     {
         log = log.ForContext<CredentialProxyServer>();
         PrepareSocketDir(socketDir);
         var transport = new RunSocketTransport();
+        var tokens = new RunTokens();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddHttpForwarder();
@@ -81,13 +100,29 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         {
             var started = Stopwatch.GetTimestamp();
             var path = http.Request.Path.Value ?? "";
-            if (http.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(RunSocketTransport.RunItem, out var item) != true || item is not ProxyRun run)
+            var apiKey = http.Request.Headers["x-api-key"].FirstOrDefault();
+            var authorization = http.Request.Headers.Authorization.FirstOrDefault();
+            var items = http.Features.Get<IConnectionItemsFeature>()?.Items;
+            ProxyRun? run;
+            if (items?.TryGetValue(RunSocketTransport.RunItem, out var item) == true && item is ProxyRun socketRun)
+                run = socketRun; // the run is the socket's; the token must still be this run's
+            else if (items?.ContainsKey(RunSocketTransport.TcpItem) == true)
+            {
+                run = tokens.Find(ProxyRequestRules.OfferedTokens(apiKey, authorization));
+                if (run is null)
+                {
+                    log.Warning("Credential proxy refused {Method} {Path} from {Container}: {Reason}", http.Request.Method, Printable(path),
+                        "tcp " + http.Connection.RemoteIpAddress, ProxyRefusal.NotThisRun);
+                    await Refuse(http, ProxyRefusal.NotThisRun);
+                    return;
+                }
+            }
+            else
             {
                 http.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
-            var refusal = ProxyRequestRules.Decide(http.Request.Method, path, http.Request.Headers["x-api-key"].FirstOrDefault(),
-                http.Request.Headers.Authorization.FirstOrDefault(), run.Token, run.Ended);
+            var refusal = ProxyRequestRules.Decide(http.Request.Method, path, apiKey, authorization, run.Token, run.Ended);
             if (refusal != ProxyRefusal.None)
             {
                 log.Warning("Credential proxy refused {Method} {Path} from {Container}: {Reason}", http.Request.Method, Printable(path), run.Container, refusal);
@@ -103,9 +138,26 @@ public sealed class CredentialProxyServer : IAsyncDisposable
                     run.Container, error, http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "no detail");
         });
         await app.StartAsync(ct);
-        var server = new CredentialProxyServer(app, client, transport, credentials, socketDir, log);
-        log.Information("Credential proxy on per-run sockets in {Dir} -> {Upstream} ({Kind})",
-            socketDir, credentials.Upstream.GetLeftPart(UriPartial.Authority), credentials.Describe());
+        System.Net.Sockets.Socket? listener = null;
+        try
+        {
+            if (tcp is not null) listener = transport.OpenTcp(new IPEndPoint(IPAddress.Parse(tcp.ListenAddress), tcp.Port));
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            await transport.DisposeAsync();
+            client.Dispose();
+            throw;
+        }
+        var server = new CredentialProxyServer(app, client, transport, tokens, credentials, socketDir, log, listener, tcp);
+        if (tcp is null)
+            log.Information("Credential proxy on per-run sockets in {Dir} -> {Upstream} ({Kind})",
+                socketDir, credentials.Upstream.GetLeftPart(UriPartial.Authority), credentials.Describe());
+        else
+            log.Information("Credential proxy on tcp {Listen}, containers use {BaseUrl} with their run token -> {Upstream} ({Kind})",
+                server.TcpEndPoint, server.TcpBaseUrl, credentials.Upstream.GetLeftPart(UriPartial.Authority), credentials.Describe());
         return server;
     }
 
@@ -115,6 +167,18 @@ public sealed class CredentialProxyServer : IAsyncDisposable
     /// </summary>
     public RunLease OpenRun(string containerName)
     {
+        if (TcpBaseUrl is { } baseUrl)
+        {
+            var tcpRun = new ProxyRun(containerName, "", ProxyRequestRules.NewRunToken());
+            tokens.Add(tcpRun);
+            log.Debug("Credential proxy token registered for {Container}", containerName);
+            return new RunLease(tcpRun, Credentials.ForContainerOverTcp(tcpRun.Token, baseUrl), () =>
+            {
+                tcpRun.End();
+                tokens.Remove(tcpRun);
+                log.Debug("Credential proxy token of {Container} revoked", containerName);
+            });
+        }
         var path = Path.Combine(SocketDir, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".sock");
         var run = new ProxyRun(containerName, path, ProxyRequestRules.NewRunToken());
         var socket = transport.Open(path, run);
@@ -145,7 +209,7 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         http.Response.ContentType = "application/json";
         var (type, message) = refusal switch
         {
-            ProxyRefusal.NotThisRun => ("authentication_error", "nanoclaw credential proxy: this socket's run token is missing or wrong"),
+            ProxyRefusal.NotThisRun => ("authentication_error", "nanoclaw credential proxy: the run token is missing, wrong, or of a run that has ended"),
             ProxyRefusal.RunEnded => ("permission_error", "nanoclaw credential proxy: this run has ended"),
             _ => ("permission_error", "nanoclaw credential proxy: only the Messages API is forwarded"),
         };
@@ -163,6 +227,7 @@ public sealed class CredentialProxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        tcpListener?.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         await transport.DisposeAsync();

@@ -47,9 +47,16 @@ public sealed record ProxyCredentials(Option<string> ApiKey, Option<string> Auth
     /// The environment one run gets (on stdin): where its proxy socket is and, in the slot of each kind of secret the
     /// proxy holds, the run's token, so Claude Code sends it in the matching header and the proxy can tell the run.
     /// </summary>
-    public Map<string, string> ForContainer(string runToken)
+    public Map<string, string> ForContainer(string runToken) => WithToken(Map((SocketVariable, ContainerSocketPath)), runToken);
+
+    /// <summary>
+    /// The environment one run gets with the TCP transport: <c>ANTHROPIC_BASE_URL</c> is the proxy's listener as the
+    /// container sees it (the agent runner then starts no forwarder) and the run's token is in the credential slots.
+    /// </summary>
+    public Map<string, string> ForContainerOverTcp(string runToken, string baseUrl) => WithToken(Map(("ANTHROPIC_BASE_URL", baseUrl)), runToken);
+
+    private Map<string, string> WithToken(Map<string, string> map, string runToken)
     {
-        var map = Map((SocketVariable, ContainerSocketPath));
         if (ApiKey.IsSome) map = map.Add("ANTHROPIC_API_KEY", runToken);
         if (AuthToken.IsSome) map = map.Add("ANTHROPIC_AUTH_TOKEN", runToken);
         if (OauthToken.IsSome) map = map.Add("CLAUDE_CODE_OAUTH_TOKEN", runToken);

@@ -42,11 +42,21 @@ public static class ProxyRequestRules
     public static ProxyRefusal Decide(string method, string path, string? apiKeyHeader, string? authorizationHeader, string runToken, bool runEnded)
     {
         if (runEnded) return ProxyRefusal.RunEnded;
-        var bearer = authorizationHeader is { } a && a.StartsWith("Bearer ", StringComparison.Ordinal) ? a["Bearer ".Length..].Trim() : null;
+        var bearer = Bearer(authorizationHeader);
         if (!SameToken(apiKeyHeader, runToken) && !SameToken(bearer, runToken)) return ProxyRefusal.NotThisRun;
         if (!string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase) || !AllowedPaths.Contains(path)) return ProxyRefusal.PathNotAllowed;
         return ProxyRefusal.None;
     }
+
+    /// <summary>The tokens a request offers: <c>x-api-key</c> and the bearer of <c>Authorization</c>, where present.</summary>
+    public static IEnumerable<string> OfferedTokens(string? apiKeyHeader, string? authorizationHeader)
+    {
+        if (!string.IsNullOrEmpty(apiKeyHeader)) yield return apiKeyHeader;
+        if (Bearer(authorizationHeader) is { Length: > 0 } bearer) yield return bearer;
+    }
+
+    private static string? Bearer(string? authorizationHeader) =>
+        authorizationHeader is { } a && a.StartsWith("Bearer ", StringComparison.Ordinal) ? a["Bearer ".Length..].Trim() : null;
 
     /// <summary>A fresh run token: 256 random bits, URL-safe, recognisably not an Anthropic key.</summary>
     public static string NewRunToken() =>

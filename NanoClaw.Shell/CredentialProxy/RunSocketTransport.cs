@@ -18,6 +18,9 @@ internal sealed class RunSocketTransport : IConnectionListenerFactory, IConnecti
     /// <summary>Key of the run in a connection's items.</summary>
     public const string RunItem = "nanoclaw.proxy.run";
 
+    /// <summary>Key marking a connection accepted on the TCP listener (no run: the run is found from the token).</summary>
+    public const string TcpItem = "nanoclaw.proxy.tcp";
+
     private readonly Channel<ConnectionContext> accepted = Channel.CreateUnbounded<ConnectionContext>();
     private readonly SocketConnectionContextFactory contexts = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
 
@@ -50,11 +53,39 @@ internal sealed class RunSocketTransport : IConnectionListenerFactory, IConnecti
             socket.Dispose();
             throw;
         }
-        _ = Task.Run(() => AcceptLoopAsync(socket, run));
+        _ = Task.Run(() => AcceptLoopAsync(socket, RunItem, run));
         return socket;
     }
 
-    private async Task AcceptLoopAsync(Socket listening, ProxyRun run)
+    /// <summary>
+    /// Binds the TCP listener of the TCP transport (port 0: the OS chooses) and starts accepting; its connections
+    /// carry no run. On Linux the address may be one that does not exist yet (<c>IP_FREEBIND</c>): Podman creates its
+    /// bridge, and the gateway address on it, only when the first container starts.
+    /// </summary>
+    public Socket OpenTcp(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                // IP_FREEBIND (15) at IPPROTO_IP; IPV6_FREEBIND (78) at IPPROTO_IPV6 (41).
+                var (level, name) = endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? (41, 78) : (0, 15);
+                socket.SetRawSocketOption(level, name, BitConverter.GetBytes(1));
+            }
+            socket.Bind(endpoint);
+            socket.Listen(128);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _ = Task.Run(() => AcceptLoopAsync(socket, TcpItem, true));
+        return socket;
+    }
+
+    private async Task AcceptLoopAsync(Socket listening, string tag, object value)
     {
         while (true)
         {
@@ -65,10 +96,10 @@ internal sealed class RunSocketTransport : IConnectionListenerFactory, IConnecti
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                return; // the run ended and its socket was closed
+                return; // the run ended (or the server stopped) and its socket was closed
             }
             var connection = contexts.Create(client);
-            connection.Items[RunItem] = run;
+            connection.Items[tag] = value;
             if (!accepted.Writer.TryWrite(connection)) await connection.DisposeAsync();
         }
     }

@@ -94,7 +94,7 @@ public static class DaemonHost
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
         // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
-        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, log, stopping.Token);
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token);
         if (credentialsFor.Case is string proxyError)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");

@@ -125,7 +125,15 @@ public static class DoctorChecks
         var (found, info) = await s.RuntimeAsync(c.Options, ct);
         if (found.Case is not ContainerRuntime rt || info is null)
             return CheckResult.Fail(Runtime, $"no container runtime found ({Tried(c.Options.Container.Runtime)})", InstallRuntimeFix());
-        if (info.Ok) return CheckResult.Pass(Runtime, $"{rt.Executable} answers ({rt.Cli.ToString().ToLowerInvariant()})");
+        if (info.Ok)
+        {
+            // Which way containers reach the credential proxy depends on the runtime (issue 14): say it, or why it cannot work.
+            if (!c.Options.Container.CredentialProxy) return CheckResult.Pass(Runtime, $"{rt.Executable} answers ({rt.Cli.ToString().ToLowerInvariant()})");
+            return ProxyTransportPlan.Choose(c.Options.Container, rt.Cli, OperatingSystem.IsLinux()).Match(
+                plan => CheckResult.Pass(Runtime, $"{rt.Executable} answers ({rt.Cli.ToString().ToLowerInvariant()}); credential proxy: {plan.Describe()}"),
+                reason => CheckResult.Fail(Runtime, $"{rt.Executable} answers, but the credential proxy cannot reach its containers: {reason}",
+                    "change container.proxy_transport or container.network in config.yml as the message says, then run: nanoclaw doctor --check runtime"));
+        }
         if (info.ExitCode == -1 && info.StandardError.StartsWith("cannot start", StringComparison.Ordinal))
             return CheckResult.Fail(Runtime, $"{rt.Executable} is not installed", InstallRuntimeFix());
         return CheckResult.Fail(Runtime, $"{rt.Executable} is installed but does not answer ({info.Reason})", StartRuntimeFix(rt.Cli))
