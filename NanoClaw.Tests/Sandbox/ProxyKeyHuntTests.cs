@@ -34,6 +34,17 @@ public sealed class ProxyKeyHuntTests : IClassFixture<AgentImageFixture>
     [ClaudeImageFact]
     public Task A_non_main_agent_finds_no_key_with_network_none() => HuntAsync(network: "none", main: false);
 
+    /// <summary>
+    /// The TCP transport (what Apple Container and Docker Desktop get), forced on Podman's default bridge: the proxy
+    /// listens on the bridge gateway 10.88.0.1 and the container calls it <c>host.containers.internal</c>.
+    /// </summary>
+    [ClaudeImageFact]
+    public Task A_non_main_agent_finds_no_key_over_the_tcp_transport() => HuntAsync(network: "", main: false, tcp: true);
+
+    /// <summary>Needs main's project mount without credentials.yml (branch <c>layout</c>) as well as the proxy.</summary>
+    [ClaudeImageFact]
+    public Task The_main_agent_finds_no_key_over_the_tcp_transport() => HuntAsync(network: "", main: true, tcp: true);
+
     /// <summary>Needs main's project mount without credentials.yml (branch <c>layout</c>) as well as the proxy.</summary>
     [ClaudeImageFact]
     public Task The_main_agent_finds_no_key_with_network_none() => HuntAsync(network: "none", main: true);
@@ -57,19 +68,29 @@ public sealed class ProxyKeyHuntTests : IClassFixture<AgentImageFixture>
         "echo \"GET $p -> $(curl -s -o /dev/null -w '%{http_code}' --unix-socket /run/nanoclaw/api.sock -H \"x-api-key: $T\" http://proxy$p)\"; done; " +
         "echo \"no token -> $(curl -s -o /dev/null -w '%{http_code}' --unix-socket /run/nanoclaw/api.sock -X POST -d '{}' http://proxy/v1/messages)\"";
 
-    private static async Task HuntAsync(string network, bool main)
+    // The same probe against the TCP listener, at the base URL Claude Code was given; plus a forged token.
+    private const string TcpProbe =
+        "echo HUNT-PROBE; E=$(for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null; done); " +
+        "T=$(echo \"$E\" | sed -n 's/^ANTHROPIC_API_KEY=//p' | head -1); B=$(echo \"$E\" | sed -n 's/^ANTHROPIC_BASE_URL=//p' | head -1); " +
+        "echo \"token chars: ${#T} base: $B\"; " +
+        "for p in /v1/models /v1/files /api/oauth/claude_cli/create_api_key; do " +
+        "echo \"GET $p -> $(curl -s -o /dev/null -w '%{http_code}' -H \"x-api-key: $T\" $B$p)\"; done; " +
+        "echo \"no token -> $(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' $B/v1/messages)\"; " +
+        "echo \"forged token -> $(curl -s -o /dev/null -w '%{http_code}' -H 'x-api-key: nanoclaw-run-forged' -X POST -d '{}' $B/v1/messages)\"";
+
+    private static async Task HuntAsync(string network, bool main, bool tcp = false)
     {
         await using var api = await FakeAnthropicApi.StartAsync();
         using var installation = new Installation(api, whatsApp: false);
         var config = Path.Combine(installation.Root, "config.yml");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("network: host", $"network: \"{network}\"", StringComparison.Ordinal));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("network: host", $"network: \"{network}\"" + (tcp ? "\n  proxy_transport: tcp" : ""), StringComparison.Ordinal));
         Assert.DoesNotContain("credential_proxy", File.ReadAllText(config), StringComparison.Ordinal); // the shipped default
         var folder = main ? "main" : "hunted";
         if (!main) installation.Register(LocalChatFrame.JidFor(folder), folder);
         api.Script(
             ScriptedReply.ToolUse("Bash", new JsonObject { ["command"] = EnvHunt, ["description"] = "read every environment" }),
             ScriptedReply.ToolUse("Bash", new JsonObject { ["command"] = FileHunt, ["description"] = "search the files" }),
-            ScriptedReply.ToolUse("Bash", new JsonObject { ["command"] = Probe, ["description"] = "probe the proxy" }),
+            ScriptedReply.ToolUse("Bash", new JsonObject { ["command"] = tcp ? TcpProbe : Probe, ["description"] = "probe the proxy" }),
             ScriptedReply.Text("hunt done"));
 
         var daemon = await DaemonProcess.StartAsync(installation.Root,
@@ -90,9 +111,11 @@ public sealed class ProxyKeyHuntTests : IClassFixture<AgentImageFixture>
                 results.FirstOrDefault(t => t.Contains(marker, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException(
                     $"no tool result with {marker}; results:\n{string.Join("\n---\n", results)}\n{ApiRequests.Describe(api)}");
 
-            // The hunt really read Claude Code's own environment (its base URL is the in-container forwarder) ...
+            // The hunt really read Claude Code's own environment (its base URL is the in-container forwarder, or with
+            // the TCP transport the proxy's listener as the container names it, and no socket) ...
             var env = ResultOf("HUNT-ENV");
-            Assert.Contains("ANTHROPIC_BASE_URL=http://127.0.0.1:", env, StringComparison.Ordinal);
+            Assert.Contains(tcp ? "ANTHROPIC_BASE_URL=http://host.containers.internal:" : "ANTHROPIC_BASE_URL=http://127.0.0.1:", env, StringComparison.Ordinal);
+            if (tcp) Assert.DoesNotContain("NANOCLAW_API_SOCKET", env, StringComparison.Ordinal);
             Assert.Contains("ANTHROPIC_API_KEY=nanoclaw-run-", env, StringComparison.Ordinal);
             // ... searched the files (main: the project is mounted) ...
             var files = ResultOf("HUNT-FILES");
@@ -105,6 +128,8 @@ public sealed class ProxyKeyHuntTests : IClassFixture<AgentImageFixture>
             foreach (var path in new[] { "/v1/models", "/v1/files", "/api/oauth/claude_cli/create_api_key" })
                 Assert.Contains($"GET {path} -> 403", probe, StringComparison.Ordinal);
             Assert.Contains("no token -> 401", probe, StringComparison.Ordinal);
+            if (tcp) Assert.Contains("forged token -> 401", probe, StringComparison.Ordinal);
+            if (tcp) await daemon.WaitForLineAsync(l => l.Contains("Credential proxy on tcp 10.88.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
             await daemon.WaitForLineAsync(l => l.Contains("Credential proxy refused GET /v1/models", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
             // The key is in nothing the agent produced: every tool result and every transcript went to the fake API.
