@@ -133,6 +133,21 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_runtime_line_says_how_containers_reach_the_credential_proxy()
+    {
+        Prepare();
+        var socket = project.Run("doctor", "--check", "runtime");
+        Assert.Equal("pass", Mark(socket.StdOut, "runtime"));
+        Assert.Contains("credential proxy: per-run unix socket", Line(socket.StdOut, "runtime").Groups["detail"].Value);
+
+        project.WithConfig($"container:\n  runtime: podman\n  image: {Image}\n  proxy_transport: tcp\n");
+        var tcp = project.Run("doctor", "--check", "runtime");
+        Assert.Equal("pass", Mark(tcp.StdOut, "runtime"));
+        Assert.Contains("credential proxy: tcp on 10.88.0.1:<any port> (containers use http://host.containers.internal:<port>",
+            Line(tcp.StdOut, "runtime").Groups["detail"].Value);
+    }
+
+    [Fact]
     public void A_runtime_that_is_installed_but_down_says_how_to_start_it()
     {
         Prepare();
