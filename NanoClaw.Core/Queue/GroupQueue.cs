@@ -128,8 +128,8 @@ public static class GroupQueue
 
     /// <summary>Puts a group without a container at the back of the waiting line, once.</summary>
     private static QueueState Enqueue(QueueState state, string group) =>
-        state.WorkOf(group).HasWork && !state.Running.ContainsKey(group) && !state.Waiting.Exists(g => g == group)
-            ? state with { Waiting = state.Waiting.Add(group) }
+        state.WorkOf(group).HasWork && !state.Running.ContainsKey(group) && !state.Waiting.Contains(group)
+            ? state with { Waiting = state.Waiting.Enqueue(group) }
             : state;
 
     /// <summary>Starts waiting groups, first come first served, while slots are free.</summary>
@@ -138,7 +138,7 @@ public static class GroupQueue
         while (state.HasFreeSlot && !state.Waiting.IsEmpty)
         {
             var group = state.Waiting.Head;
-            var rest = state with { Waiting = state.Waiting.Tail };
+            var rest = state with { Waiting = state.Waiting.Dequeue() };
             // Defensive: a group that lost its work or already runs is simply dropped from the line.
             if (!rest.WorkOf(group).HasWork || rest.Running.ContainsKey(group))
             {

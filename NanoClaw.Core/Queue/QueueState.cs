@@ -54,12 +54,12 @@ public sealed record QueueState(
     int MaxConcurrent,
     Map<OrdStringOrdinal, string, RunningContainer> Running,
     Map<OrdStringOrdinal, string, GroupWork> Work,
-    Seq<string> Waiting,
+    WaitingLine Waiting,
     bool ShuttingDown)
 {
     /// <summary>An empty queue; a cap below 1 is read as 1 so the queue can always make progress.</summary>
     public static QueueState Initial(int maxConcurrent) =>
-        new(Math.Max(1, maxConcurrent), Map<OrdStringOrdinal, string, RunningContainer>(), Map<OrdStringOrdinal, string, GroupWork>(), Empty, false);
+        new(Math.Max(1, maxConcurrent), Map<OrdStringOrdinal, string, RunningContainer>(), Map<OrdStringOrdinal, string, GroupWork>(), WaitingLine.Empty, false);
 
     /// <summary>The group's pending work (empty when it has none).</summary>
     public GroupWork WorkOf(string group) => Work.Find(group).IfNone(GroupWork.None);

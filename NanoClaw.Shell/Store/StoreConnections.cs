@@ -1,23 +1,37 @@
-using Dapper;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace NanoClaw.Shell.Store;
 
 /// <summary>
 /// Opens pooled connections to one database file with the per-connection settings every caller needs:
 /// a busy timeout (writers wait instead of failing) and foreign keys on. WAL is a property of the file,
-/// set once when the store opens.
+/// set once when the store opens. The per-connection PRAGMAs run once per physical (pooled) connection, not on every
+/// <see cref="Open"/>; the hot statements run on a few kept connections with their statements compiled once
+/// (<see cref="WithPrepared{T}"/>).
 /// </summary>
 public sealed class StoreConnections
 {
     /// <summary>How long a connection waits for another writer's lock before giving up.</summary>
     public const int BusyTimeoutMs = 10000;
 
+    /// <summary>Kept connections beyond this many idle ones are closed when returned.</summary>
+    private const int MaxIdlePrepared = 4;
+
+    private static readonly string ConnectionPragmas = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+
     private readonly string connectionString;
+
+    // Physical connections (the pooled sqlite3 handles) that already ran the PRAGMAs; entries go with their handles.
+    private readonly ConditionalWeakTable<sqlite3, object> configured = new();
+    private readonly ConcurrentBag<PreparedConnection> idlePrepared = [];
 
     public StoreConnections(string databasePath, bool foreignKeys = true)
     {
         DatabasePath = databasePath;
+        ForeignKeys = foreignKeys;
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -30,13 +44,52 @@ public sealed class StoreConnections
 
     public string DatabasePath { get; }
 
+    /// <summary>True when connections enforce foreign keys (the store's normal mode; the migrator opens without).</summary>
+    public bool ForeignKeys { get; }
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        // NORMAL is the documented safe setting under WAL: no corruption, one fsync per checkpoint instead of per commit.
-        connection.Execute($"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
+        var handle = connection.Handle!;
+        if (!configured.TryGetValue(handle, out _))
+        {
+            // NORMAL is the documented safe setting under WAL: no corruption, one fsync per checkpoint instead of per commit.
+            // Both settings belong to the physical connection and survive its trips through the pool.
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = ConnectionPragmas;
+            pragmas.ExecuteNonQuery();
+            configured.AddOrUpdate(handle, handle);
+        }
         return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a kept connection whose statements stay compiled between calls. A call that
+    /// throws closes its connection instead of returning it, so a half-run statement is never reused.
+    /// </summary>
+    public T WithPrepared<T>(Func<PreparedConnection, T> work)
+    {
+        var prepared = idlePrepared.TryTake(out var kept) ? kept : new PreparedConnection(Open());
+        T result;
+        try
+        {
+            result = work(prepared);
+        }
+        catch
+        {
+            prepared.Dispose();
+            throw;
+        }
+        if (idlePrepared.Count < MaxIdlePrepared) idlePrepared.Add(prepared);
+        else prepared.Dispose();
+        return result;
+    }
+
+    /// <summary>Closes the kept connections (they return to SQLite's pool, which <see cref="SqliteConnection.ClearAllPools"/> empties).</summary>
+    public void CloseKept()
+    {
+        while (idlePrepared.TryTake(out var kept)) kept.Dispose();
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks).</summary>

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Dapper;
 using LanguageExt;
+using Microsoft.Data.Sqlite;
 using NanoClaw.Core.Domain;
 using static LanguageExt.Prelude;
 
@@ -25,8 +27,14 @@ public sealed class MessageRepository
     // Whitespace-only content is filtered in C# with the core's definition of whitespace.
     private const string HumanWithContent = "COALESCE(is_bot_message, 0) = 0 AND content IS NOT NULL AND content <> ''";
 
+    // The chat list is one JSON array parameter read by json_each, so the statement text never changes with the number
+    // of chats and stays compiled (Dapper expanded `IN @jids` into one parameter per chat: a new statement every poll).
+    // The EXISTS (one seek on idx_timestamp, evaluated once) empties the chat list when no message at all is newer than
+    // the cursor, so the idle poll does no per-chat seeks; it cannot change the result (every row returned is newer).
     internal const string NewMessagesSql =
-        $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id";
+        $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN " +
+        "(SELECT value FROM json_each(@jids) WHERE EXISTS (SELECT 1 FROM messages WHERE timestamp > @cursor)) " +
+        $"AND {HumanWithContent} ORDER BY timestamp, id";
 
     internal const string BatchSql =
         $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id";
@@ -48,22 +56,65 @@ public sealed class MessageRepository
     /// from a different sender leaves the stored message as it is. A chat row is created first if missing, so the
     /// foreign key holds.
     /// </summary>
-    public void Store(ChatMessage message) =>
-        db.InTransaction((c, t) =>
+    internal const string EnsureChatSql =
+        "INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING";
+
+    private static readonly string[] StoreMessageParameters =
+        ["@Id", "@ChatJid", "@Sender", "@SenderName", "@Content", "@Timestamp", "@IsFromMe", "@IsBot", "@ReplyId", "@ReplyContent", "@ReplySender"];
+
+    // SQLITE_CONSTRAINT_FOREIGNKEY: the message's chat row does not exist yet.
+    private const int ForeignKeyViolation = 787;
+
+    public void Store(ChatMessage message)
+    {
+        // The chat row almost always exists (ingest records chat metadata first), so the message goes in as one
+        // statement in its own implicit transaction; only when the foreign key refuses it is the chat row created,
+        // together with the message in one transaction. Same end state as always doing both, one statement instead
+        // of three (BEGIN, chat, message, COMMIT). Without foreign keys (the migrator's connections) a missing chat
+        // cannot be detected, so both statements run.
+        if (db.ForeignKeys)
         {
-            c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING",
-                new { jid = message.ChatJid, ts = message.Timestamp }, t);
-            c.Execute(StoreMessageSql,
-                new
-                {
-                    message.Id, message.ChatJid, message.Sender, message.SenderName, message.Content, message.Timestamp,
-                    IsFromMe = message.IsFromMe ? 1 : 0,
-                    IsBot = message.IsBotMessage ? 1 : 0,
-                    ReplyId = message.ReplyTo.Map(r => r.MessageId).MatchUnsafe(v => v, () => null),
-                    ReplyContent = message.ReplyTo.Bind(r => r.Content).MatchUnsafe(v => v, () => null),
-                    ReplySender = message.ReplyTo.Bind(r => r.SenderName).MatchUnsafe(v => v, () => null),
-                }, t);
+            try
+            {
+                db.WithPrepared(c => BindMessage(c, message).ExecuteNonQuery());
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+            }
+        }
+        db.WithPrepared(c =>
+        {
+            var chat = c.Command(EnsureChatSql, "@jid", "@ts");
+            chat.Parameters[0].Value = message.ChatJid;
+            chat.Parameters[1].Value = message.Timestamp;
+            var insert = BindMessage(c, message);
+            c.InTransaction([chat, insert], () =>
+            {
+                chat.ExecuteNonQuery();
+                insert.ExecuteNonQuery();
+            });
+            return 0;
         });
+    }
+
+    private static SqliteCommand BindMessage(PreparedConnection c, ChatMessage message)
+    {
+        var command = c.Command(StoreMessageSql, StoreMessageParameters);
+        var p = command.Parameters;
+        p[0].Value = message.Id;
+        p[1].Value = message.ChatJid;
+        p[2].Value = message.Sender;
+        p[3].Value = message.SenderName;
+        p[4].Value = message.Content;
+        p[5].Value = message.Timestamp;
+        p[6].Value = message.IsFromMe ? 1 : 0;
+        p[7].Value = message.IsBotMessage ? 1 : 0;
+        p[8].Value = message.ReplyTo.Match(r => (object)r.MessageId, () => DBNull.Value);
+        p[9].Value = message.ReplyTo.Bind(r => r.Content).Match(v => (object)v, () => DBNull.Value);
+        p[10].Value = message.ReplyTo.Bind(r => r.SenderName).Match(v => (object)v, () => DBNull.Value);
+        return command;
+    }
 
     /// <summary>
     /// Records chat metadata (NanoClaw's <c>storeChatMetadata</c>): the newest of the stored and given time is kept;
@@ -132,9 +183,15 @@ public sealed class MessageRepository
     {
         var list = jids.Distinct().ToArray();
         if (list.Length == 0) return (Seq<ChatMessage>(), cursor);
-        using var c = db.Open();
-        var rows = c.Query<MessageRow>(NewMessagesSql, new { cursor, jids = list })
-            .Select(ToMessage).Where(HasText).ToSeq().Strict();
+        // Serialised, not concatenated: a jid is hostile text and must stay one JSON string whatever it contains.
+        var jidsJson = JsonSerializer.Serialize(list, StoreJson.Default.StringArray);
+        var rows = db.WithPrepared(c =>
+        {
+            var command = c.Command(NewMessagesSql, "@cursor", "@jids");
+            command.Parameters[0].Value = cursor;
+            command.Parameters[1].Value = jidsJson;
+            return ReadMessages(command);
+        });
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
     }
@@ -142,10 +199,40 @@ public sealed class MessageRepository
     /// <summary>A chat's messages after its agent cursor (bot and empty excluded), oldest first: the agent's next batch.</summary>
     public Seq<ChatMessage> BatchSince(string chatJid, string agentCursor)
     {
-        using var c = db.Open();
-        return c.Query<MessageRow>(BatchSql, new { chatJid, cursor = agentCursor })
-            .Select(ToMessage).Where(HasText).ToSeq().Strict();
+        return db.WithPrepared(c =>
+        {
+            var command = c.Command(BatchSql, "@chatJid", "@cursor");
+            command.Parameters[0].Value = chatJid;
+            command.Parameters[1].Value = agentCursor;
+            return ReadMessages(command);
+        });
     }
+
+    /// <summary>Reads rows of <see cref="MessageColumns"/> in order, keeping those with text (the hot queries' mapping, without Dapper).</summary>
+    private static Seq<ChatMessage> ReadMessages(SqliteCommand command)
+    {
+        var messages = new List<ChatMessage>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var message = new ChatMessage(
+                reader.GetString(0),
+                reader.GetString(1),
+                Text(reader, 2) ?? "",
+                Text(reader, 3) ?? "",
+                Text(reader, 4) ?? "",
+                Text(reader, 5) ?? "",
+                !reader.IsDBNull(6) && reader.GetInt64(6) == 1,
+                !reader.IsDBNull(7) && reader.GetInt64(7) == 1,
+                Text(reader, 8) is { } replyId
+                    ? Some(new ReplyReference(replyId, Optional(Text(reader, 9)), Optional(Text(reader, 10))))
+                    : None);
+            if (HasText(message)) messages.Add(message);
+        }
+        return toSeq(messages).Strict();
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>Every stored message of a chat, bot messages included, oldest first.</summary>
     public Seq<ChatMessage> AllOfChat(string chatJid)

@@ -27,7 +27,8 @@ public sealed class QueryPlanTests
     [Fact]
     public void New_messages_across_chats_use_an_index()
     {
-        var plan = Plan(MessageRepository.NewMessagesSql, new { cursor = "2026-01-01T00:00:00.000Z", jids = new[] { "1@g.us", "2@g.us" } });
+        // The chat list is one JSON array parameter (issue 16), as MessageRepository.NewMessages binds it.
+        var plan = Plan(MessageRepository.NewMessagesSql, new { cursor = "2026-01-01T00:00:00.000Z", jids = "[\"1@g.us\",\"2@g.us\"]" });
         Assert.Contains("USING INDEX", plan);
         Assert.DoesNotContain("SCAN messages\n", plan + "\n");
     }
