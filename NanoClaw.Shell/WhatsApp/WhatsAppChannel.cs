@@ -76,6 +76,9 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
     /// <summary>Called with the linked account's phone JID (its own chat) each time the sidecar reports it.</summary>
     public Action<string>? OwnPhoneJid { get; init; }
 
+    /// <summary>Inbound media: where the sidecar downloads and for which chats. Null: nothing is downloaded.</summary>
+    public WhatsAppMedia? Media { get; init; }
+
     public string Name => InboundMapping.ChannelName;
 
     public bool OwnsJid(string jid) => ChannelRouting.IsWhatsApp(jid);
@@ -171,6 +174,28 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         if (connected && process is not null) await SyncGroupsIfDueAsync(process);
     }
 
+    /// <summary>Tells the running sidecar the registered groups again (after one was registered or removed).</summary>
+    public async Task RefreshMediaAsync(CancellationToken cancellationToken)
+    {
+        if (Current() is { } process) await SendMediaAsync(process, cancellationToken);
+    }
+
+    private async Task SendMediaAsync(SidecarProcess process, CancellationToken cancellationToken)
+    {
+        if (Media is not { } media) return;
+        IReadOnlyDictionary<string, string> groups;
+        try
+        {
+            groups = media.Groups();
+        }
+        catch (Exception e)
+        {
+            log.Warning("Media: could not read the registered groups ({Error}); media stays off until the next refresh", e.Message);
+            return;
+        }
+        await process.WriteAsync(SidecarCommand.Media(media.Dir, groups, media.MaxFileBytes, media.MaxBytesPerGroupPerDay), cancellationToken);
+    }
+
     private SidecarProcess? Current()
     {
         lock (gate) return current;
@@ -233,6 +258,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         switch (e)
         {
             case ReadyEvent:
+                await SendMediaAsync(process, token);
                 await process.WriteAsync(SidecarCommand.Connect(options.AuthDir, link: false));
                 break;
             case ConnectionEvent { State: ConnectionEvent.Open }:
@@ -461,6 +487,13 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         chats.Dispose();
     }
 }
+
+/// <summary>Inbound media settings of the channel.</summary>
+/// <param name="Dir">Absolute folder the sidecar downloads into (<c>data/media</c>); one subfolder per group folder.</param>
+/// <param name="MaxFileBytes">Largest file downloaded.</param>
+/// <param name="MaxBytesPerGroupPerDay">Most bytes downloaded per group per UTC day.</param>
+/// <param name="Groups">The registered chats now: JID → group folder.</param>
+public sealed record WhatsAppMedia(string Dir, long MaxFileBytes, long MaxBytesPerGroupPerDay, Func<IReadOnlyDictionary<string, string>> Groups);
 
 /// <summary>The channel cannot run; the message says what to do and <see cref="Termination"/> carries the exit code.</summary>
 public sealed class WhatsAppUnavailableException(WhatsAppTermination termination) : Exception(termination.Message)

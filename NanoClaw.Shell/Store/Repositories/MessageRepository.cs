@@ -23,7 +23,15 @@ public sealed class MessageRepository
     // content starting with "Name:" as a backstop for rows written before the flag existed; the upgrade has
     // backfilled those rows, and with a dedicated number the backstop would drop a human's "Andy: …".
     // Whitespace-only content is filtered in C# with the core's definition of whitespace.
-    private const string HumanWithContent = "COALESCE(is_bot_message, 0) = 0 AND content IS NOT NULL AND content <> ''";
+    // A message with attachments but no text (a photo without a caption) counts as content too.
+    private const string HumanWithContent =
+        "COALESCE(is_bot_message, 0) = 0 AND ((content IS NOT NULL AND content <> '') " +
+        "OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = messages.id AND a.chat_jid = messages.chat_jid))";
+
+    private const string AttachmentColumns =
+        "message_id, chat_jid, position, kind, mime, size, path, status, caption, original_name, transcript";
+
+    internal const string StoredStatus = "stored";
 
     internal const string NewMessagesSql =
         $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN @jids AND {HumanWithContent} ORDER BY timestamp, id";
@@ -53,7 +61,7 @@ public sealed class MessageRepository
         {
             c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING",
                 new { jid = message.ChatJid, ts = message.Timestamp }, t);
-            c.Execute(StoreMessageSql,
+            var written = c.Execute(StoreMessageSql,
                 new
                 {
                     message.Id, message.ChatJid, message.Sender, message.SenderName, message.Content, message.Timestamp,
@@ -63,6 +71,22 @@ public sealed class MessageRepository
                     ReplyContent = message.ReplyTo.Bind(r => r.Content).MatchUnsafe(v => v, () => null),
                     ReplySender = message.ReplyTo.Bind(r => r.SenderName).MatchUnsafe(v => v, () => null),
                 }, t);
+            // Attachments follow their message: replaced only when the message row was (same sender, F18).
+            if (written == 0) return;
+            c.Execute("DELETE FROM attachments WHERE message_id = @Id AND chat_jid = @ChatJid", new { message.Id, message.ChatJid }, t);
+            var position = 0;
+            foreach (var a in message.Attachments)
+                c.Execute($"INSERT INTO attachments ({AttachmentColumns}) VALUES " +
+                          "(@Id, @ChatJid, @Position, @Kind, @Mime, @Size, @Path, @Status, @Caption, @OriginalName, @Transcript)",
+                    new
+                    {
+                        message.Id, message.ChatJid, Position = position++, a.Kind, a.Mime, a.Size,
+                        Path = StoreValues.OrNull(a.File),
+                        Status = a.File.IsSome ? StoredStatus : a.Reason.IfNone("not downloaded"),
+                        Caption = StoreValues.OrNull(a.Caption),
+                        OriginalName = StoreValues.OrNull(a.OriginalName),
+                        Transcript = StoreValues.OrNull(a.Transcript),
+                    }, t);
         });
 
     /// <summary>
@@ -133,8 +157,8 @@ public sealed class MessageRepository
         var list = jids.Distinct().ToArray();
         if (list.Length == 0) return (Seq<ChatMessage>(), cursor);
         using var c = db.Open();
-        var rows = c.Query<MessageRow>(NewMessagesSql, new { cursor, jids = list })
-            .Select(ToMessage).Where(HasText).ToSeq().Strict();
+        var rows = WithAttachments(c, c.Query<MessageRow>(NewMessagesSql, new { cursor, jids = list }).Select(ToMessage).ToList())
+            .Where(HasText).ToSeq().Strict();
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
     }
@@ -143,19 +167,43 @@ public sealed class MessageRepository
     public Seq<ChatMessage> BatchSince(string chatJid, string agentCursor)
     {
         using var c = db.Open();
-        return c.Query<MessageRow>(BatchSql, new { chatJid, cursor = agentCursor })
-            .Select(ToMessage).Where(HasText).ToSeq().Strict();
+        return WithAttachments(c, c.Query<MessageRow>(BatchSql, new { chatJid, cursor = agentCursor }).Select(ToMessage).ToList())
+            .Where(HasText).ToSeq().Strict();
     }
 
     /// <summary>Every stored message of a chat, bot messages included, oldest first.</summary>
     public Seq<ChatMessage> AllOfChat(string chatJid)
     {
         using var c = db.Open();
-        return c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
-            .Select(ToMessage).ToSeq().Strict();
+        return WithAttachments(c, c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
+                .Select(ToMessage).ToList())
+            .ToSeq().Strict();
     }
 
-    private static bool HasText(ChatMessage m) => !string.IsNullOrWhiteSpace(m.Content);
+    private static bool HasText(ChatMessage m) => m.HasSubstance;
+
+    // One query for the attachments of all the rows (ids in chunks well under SQLite's parameter limit).
+    private static List<ChatMessage> WithAttachments(System.Data.IDbConnection c, List<ChatMessage> messages)
+    {
+        if (messages.Count == 0) return messages;
+        var found = new Dictionary<(string, string), List<Attachment>>();
+        foreach (var chunk in messages.Select(m => m.Id).Distinct().Chunk(500))
+            foreach (var r in c.Query<AttachmentRow>(
+                         $"SELECT {AttachmentColumns} FROM attachments WHERE message_id IN @ids ORDER BY position", new { ids = chunk }))
+            {
+                var key = (r.message_id, r.chat_jid);
+                if (!found.TryGetValue(key, out var list)) found[key] = list = [];
+                list.Add(new Attachment(
+                    AttachmentKinds.Normalise(r.kind), r.mime ?? "application/octet-stream", r.size ?? -1,
+                    Optional(r.path), r.status == StoredStatus || r.status is null ? None : Some(r.status),
+                    Optional(r.caption), Optional(r.original_name), Optional(r.transcript)));
+            }
+        if (found.Count == 0) return messages;
+        for (var i = 0; i < messages.Count; i++)
+            if (found.TryGetValue((messages[i].Id, messages[i].ChatJid), out var attached))
+                messages[i] = messages[i] with { Attachments = attached.ToSeq().Strict() };
+        return messages;
+    }
 
     private static ChatMessage ToMessage(MessageRow r) => new(
         r.id,
@@ -182,6 +230,20 @@ public sealed class MessageRepository
         public string? reply_to_message_id { get; set; }
         public string? reply_to_message_content { get; set; }
         public string? reply_to_sender_name { get; set; }
+    }
+
+    private sealed class AttachmentRow
+    {
+        public string message_id { get; set; } = "";
+        public string chat_jid { get; set; } = "";
+        public string? kind { get; set; }
+        public string? mime { get; set; }
+        public long? size { get; set; }
+        public string? path { get; set; }
+        public string? status { get; set; }
+        public string? caption { get; set; }
+        public string? original_name { get; set; }
+        public string? transcript { get; set; }
     }
 
     private sealed class ChatRow
