@@ -138,8 +138,8 @@ export class MediaStore {
 
   async save(raw, folder, attachment, usage) {
     const target = join(this.dir, folder);
-    await mkdir(target, { recursive: true, mode: 0o700 });
-    await chmod(target, 0o700);
+    await mkdir(target, { recursive: true, mode: 0o755 });
+    await chmod(target, 0o755);
     const name = storedName(raw.key.id, attachment.mime, attachment.fileName);
     const partial = join(target, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.part`);
     // Bytes counted while they arrive: the stated size may lie.
@@ -147,8 +147,10 @@ export class MediaStore {
     let written = 0;
     let overLimit = null;
     try {
-      const handle = await open(partial, 'wx', 0o600);
+      const handle = await open(partial, 'wx', 0o644);
       try {
+        // Whatever the umask: the container's user (another uid under a root daemon) must read it. data/ stays 0700.
+        await handle.chmod(0o644);
         const stream = await this.download(raw);
         for await (const chunk of stream) {
           written += chunk.length;

@@ -60,14 +60,14 @@ test('stored names never take a path from the chat', () => {
   assert.equal(hostile, storedName('../../x/y', 'image/jpeg'), 'same id, same name');
 });
 
-test('a registered group\'s image is downloaded into its folder, private to the host', async () => {
+test('a registered group\'s image is downloaded into its folder, readable but not writable by others', async () => {
   await withDir(async (dir) => {
     const store = new MediaStore({ dir, groups: { [GROUP]: 'family' } }, streamOf(bytes(3000)), () => NOW);
     const a = await store.attachmentOf(media({ imageMessage: { mimetype: 'image/jpeg', fileLength: 3000, caption: 'cat' } }), GROUP);
     assert.deepEqual(a, { kind: 'image', mime: 'image/jpeg', size: 3000, caption: 'cat', file: 'MSG1.jpg' });
     assert.deepEqual(await readFile(join(dir, 'family', 'MSG1.jpg')), bytes(3000));
-    assert.equal((await stat(join(dir, 'family'))).mode & 0o777, 0o700);
-    assert.equal((await stat(join(dir, 'family', 'MSG1.jpg'))).mode & 0o777, 0o600);
+    assert.equal((await stat(join(dir, 'family'))).mode & 0o777, 0o755);
+    assert.equal((await stat(join(dir, 'family', 'MSG1.jpg'))).mode & 0o777, 0o644);
     assert.deepEqual(await readdir(join(dir, 'family')), ['MSG1.jpg'], 'no partial file left');
   });
 });
