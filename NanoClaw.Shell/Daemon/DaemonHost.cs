@@ -76,6 +76,10 @@ public static class DaemonHost
                 Media = new WhatsAppMedia(Path.Combine(options.Paths.DataDir, "media"), options.Media.MaxFileBytes,
                     options.Media.MaxBytesPerGroupPerDay,
                     () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)),
+                // Voice notes are transcribed before the agent runs when media.transcription_url is set.
+                Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
+                    : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
+                        context.Credentials.TranscriptionApiKey, log),
             };
             channels.Add(whatsapp);
         }

@@ -79,6 +79,13 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
     /// <summary>Inbound media: where the sidecar downloads and for which chats. Null: nothing is downloaded.</summary>
     public WhatsAppMedia? Media { get; init; }
 
+    /// <summary>Transcribes voice notes before a message is handed on; null: voice notes stay untranscribed.</summary>
+    public NanoClaw.Shell.Media.VoiceTranscriber? Transcriber { get; init; }
+
+    // With a transcriber, inbound messages pass through this chain one at a time, so a slow transcription never
+    // reorders a chat nor holds up the sidecar's other events (send results).
+    private Task inboundChain = Task.CompletedTask;
+
     public string Name => InboundMapping.ChannelName;
 
     public bool OwnsJid(string jid) => ChannelRouting.IsWhatsApp(jid);
@@ -172,6 +179,34 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         groupSyncRequested = true;
         var process = Current();
         if (connected && process is not null) await SyncGroupsIfDueAsync(process);
+    }
+
+    private void Deliver(ChatMessage message, CancellationToken token)
+    {
+        if (Transcriber is not { } transcriber || Media is not { } media)
+        {
+            messages.OnNext(message);
+            return;
+        }
+        lock (gate)
+        {
+            inboundChain = inboundChain.ContinueWith(async _ =>
+            {
+                var delivered = message;
+                try
+                {
+                    if (media.Groups().TryGetValue(message.ChatJid, out var folder)
+                        && Core.Groups.GroupFolder.ResolveUnder(media.Dir, folder).ToOption().Case is string dir)
+                        delivered = await transcriber.TranscribeAsync(message, dir, media.MaxFileBytes, token);
+                }
+                catch (Exception e)
+                {
+                    // Never lose the message over its transcript (shutting down included).
+                    log.Warning("Voice note not transcribed: {Error}", e.Message);
+                }
+                messages.OnNext(delivered);
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }
     }
 
     /// <summary>Tells the running sidecar the registered groups again (after one was registered or removed).</summary>
@@ -275,7 +310,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
             case ConnectionEvent:
                 break;
             case MessageEvent m:
-                messages.OnNext(InboundMapping.ToChatMessage(m.Message, assistant));
+                Deliver(InboundMapping.ToChatMessage(m.Message, assistant), token);
                 break;
             case ChatEvent c:
                 chats.OnNext(InboundMapping.ToChat(c));

@@ -59,7 +59,8 @@ public sealed class AttachmentPromptAndStoreTests
     private static bool Check(string name, string caption, string transcript)
     {
         var a = new Attachment("voice", "audio/ogg", 1, Some("x.ogg"), None, Some(caption), Some(name), Some(transcript));
-        var doc = XDocument.Parse("<root>" + PromptFormatter.Format(toSeq(new[] { Message("m", "text", a) }), TimeZoneInfo.Utc) + "</root>");
+        var doc = XDocument.Parse("<root>" + PromptFormatter.Format(toSeq(new[] { Message("m", "text", a) }), TimeZoneInfo.Utc) + "</root>",
+            LoadOptions.PreserveWhitespace);
         var element = Assert.Single(doc.Descendants("attachment"));
         // Text XML can carry (no CR, control characters or surrogates) comes back exactly; anything else stays in its place.
         static bool Clean(string s) => s.All(c => (c is '\t' or '\n' || c >= 0x20) && c != '\uFFFE' && c != '\uFFFF' && !char.IsSurrogate(c));
@@ -88,8 +89,8 @@ public sealed class AttachmentPromptAndStoreTests
             store.Db.Messages.Store(empty);
 
             var batch = new TestStore(dir).Db.Messages.BatchSince(Chat, "");
-            Assert.Equal([photo, refused], batch.ToArray());
-            Assert.Equal(BatchRules.Select([photo, refused, empty], ""), batch);
+            Assert.Equal(new[] { photo, refused }, batch.ToArray());
+            Assert.Equal(BatchRules.Select(new[] { photo, refused, empty }, ""), batch);
 
             // Another sender reusing the id changes neither the message nor its attachments (F18).
             store.Db.Messages.Store(photo with { Sender = "15550000000@s.whatsapp.net", Attachments = toSeq(new[] { Stored("image", "evil.jpg", "image/jpeg", 1) }) });
@@ -117,7 +118,7 @@ public sealed class AttachmentPromptAndStoreTests
             }
 
             var reopened = new TestStore(dir);
-            Assert.Equal(["old"], reopened.Db.Messages.BatchSince(Chat, "").Select(m => m.Id));
+            Assert.Equal(new[] { "old" }, reopened.Db.Messages.BatchSince(Chat, "").Select(m => m.Id).ToArray());
             reopened.Db.Messages.Store(Message("new", "", Stored("document", "new.pdf", "application/pdf", 3)) with { Timestamp = "2026-01-31T14:35:00.000Z" });
             Assert.Equal("new.pdf", new TestStore(dir).Db.Messages.BatchSince(Chat, "").Last.Attachments.Head.File.IfNone(""));
         }

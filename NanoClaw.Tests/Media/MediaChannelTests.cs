@@ -34,12 +34,14 @@ public sealed class MediaChannelTests
         public WhatsAppChannel Channel = null!;
         private IDisposable? ingest;
 
-        public static async Task<Setup> StartAsync(long maxFileBytes = 1 << 20, long maxPerDay = 10 << 20)
+        public static async Task<Setup> StartAsync(long maxFileBytes = 1 << 20, long maxPerDay = 10 << 20, FakeTranscriptionServer? transcription = null)
         {
             var s = new Setup();
             s.H.Store.Register(Registered, "family");
+            var transcriber = transcription is null ? null
+                : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), transcription.BaseUrl, "whisper-1", transcription.ApiKey, ChannelHarness.Log);
             s.Channel = s.H.Channel(media: new WhatsAppMedia(s.MediaDir, maxFileBytes, maxPerDay,
-                () => s.H.Store.Db.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)));
+                () => s.H.Store.Db.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), transcriber: transcriber);
             var i = s.H.Ingest();
             i.Attach(s.Channel);
             s.ingest = i;
@@ -178,5 +180,39 @@ public sealed class MediaChannelTests
         Assert.Equal("work", s.H.Fake.MediaCommands()[1].GetProperty("groups").GetProperty(Unregistered).GetString());
         s.H.Fake.Upsert(Raw(Unregistered, "U2", new { imageMessage = new { mimetype = "image/png", fileLength = 10 } }, Seconds + 6), s.Bytes("u2", 10));
         await ChannelHarness.Eventually(() => File.Exists(Path.Combine(s.MediaDir, "work", "U2.png")), "the newly registered group's image");
+    }
+
+    [NodeFact]
+    public async Task A_voice_note_is_transcribed_through_the_service_before_it_is_stored_and_the_transcript_is_in_the_prompt()
+    {
+        await using var server = await FakeTranscriptionServer.StartAsync();
+        await using var s = await Setup.StartAsync(transcription: server);
+        s.H.Fake.Upsert(Raw(Registered, "VOICE", new { audioMessage = new { mimetype = "audio/ogg; codecs=opus", fileLength = 640, ptt = true } }),
+            s.Bytes("voice", 640, 9));
+        s.H.Fake.Upsert(Raw(Registered, "AFTER", new { conversation = "sent after the voice note" }, Seconds + 1));
+
+        var voice = await s.StoredAsync("VOICE");
+        Assert.Equal("see you at six", voice.Attachments[0].Transcript.IfNone(""));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(("VOICE.ogg", "audio/ogg", "whisper-1"), (request.FileName, request.ContentType, request.Model));
+        Assert.Equal(Enumerable.Repeat((byte)9, 640), request.Bytes);
+        var batch = s.H.Store.Db.Messages.BatchSince(Registered, "");
+        Assert.Equal(new[] { "VOICE", "AFTER" }, batch.Select(m => m.Id).ToArray());
+        Assert.Contains("<attachment type=\"voice\" path=\"/workspace/media/VOICE.ogg\" mime=\"audio/ogg\" size=\"640\"><transcript>see you at six</transcript></attachment>",
+            PromptFormatter.Format(batch, TimeZoneInfo.Utc));
+    }
+
+    [NodeFact]
+    public async Task A_failed_transcription_keeps_the_voice_note_untranscribed()
+    {
+        await using var server = await FakeTranscriptionServer.StartAsync();
+        server.Fail = true;
+        await using var s = await Setup.StartAsync(transcription: server);
+        s.H.Fake.Upsert(Raw(Registered, "VOICE", new { audioMessage = new { mimetype = "audio/ogg", fileLength = 64, ptt = true } }), s.Bytes("voice", 64));
+
+        var voice = await s.StoredAsync("VOICE");
+        Assert.Single(server.Requests);
+        Assert.True(voice.Attachments[0].Transcript.IsNone);
+        Assert.Contains("status=\"voice note, not transcribed\"", PromptFormatter.Format(s.H.Store.Db.Messages.BatchSince(Registered, ""), TimeZoneInfo.Utc));
     }
 }

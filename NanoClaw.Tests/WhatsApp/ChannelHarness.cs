@@ -37,7 +37,7 @@ public sealed class ChannelHarness : IAsyncDisposable
     /// <summary>A new store instance on the same file, as a restarted daemon would open it.</summary>
     public TestStore ReopenStore() => Store = new TestStore(StoreDir);
 
-    public WhatsAppChannel Channel(bool hasOwnNumber = false, WhatsAppMedia? media = null)
+    public WhatsAppChannel Channel(bool hasOwnNumber = false, WhatsAppMedia? media = null, NanoClaw.Shell.Media.VoiceTranscriber? transcriber = null)
     {
         var channel = new WhatsAppChannel(
             Fake.Options(Path.Combine(Root, "auth")),
@@ -49,6 +49,7 @@ public sealed class ChannelHarness : IAsyncDisposable
             FastTiming)
         {
             Media = media,
+            Transcriber = transcriber,
         };
         owned.Add(channel);
         return channel;
