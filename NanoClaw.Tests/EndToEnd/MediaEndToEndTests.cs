@@ -76,7 +76,8 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
         Upsert("DOC1", new { documentMessage = new { mimetype = "application/pdf", fileLength = pdf.Length, fileName = "minutes.pdf", caption = "@Andy summarise" } }, pdf);
 
         await WaitForSentAsync("They agreed on Friday.");
-        Assert.Contains("path=\"/workspace/media/DOC1.pdf\"", ApiRequests.UserText(Assert.Single(ApiRequests.TurnsMentioning(api, "summarise"))));
+        // The first turn carries the prompt; the next repeats it as history with the Read's result.
+        Assert.Contains("path=\"/workspace/media/DOC1.pdf\"", ApiRequests.UserText(ApiRequests.TurnsMentioning(api, "summarise")[0]));
         var result = Assert.Single(api.ConversationTurns[^1].ToolResults);
         Assert.False(RecordedRequest.IsError(result), result.ToJsonString());
     }
