@@ -32,6 +32,29 @@ public sealed record NanoClawOptions(
     /// on every task an agent or the CLI creates, updates or resumes.
     /// </summary>
     public Scheduling.TaskLimits Tasks { get; init; } = Scheduling.TaskLimits.Default;
+
+    /// <summary>Inbound media: download limits and voice-note transcription (<c>media.*</c>).</summary>
+    public MediaOptions Media { get; init; } = MediaOptions.Default;
+}
+
+/// <summary>Inbound media settings (<c>media.*</c> in <c>config.yml</c>).</summary>
+/// <param name="MaxFileMb">Largest file downloaded, in MiB; a bigger one is recorded as "too large". 0 downloads nothing.</param>
+/// <param name="MaxMbPerGroupPerDay">Most MiB downloaded per group per UTC day; past it files are recorded as not downloaded.</param>
+/// <param name="TranscriptionUrl">
+/// Base URL of an OpenAI-compatible transcription service (<c>POST {url}/v1/audio/transcriptions</c>); empty turns
+/// transcription off. Its key, if it needs one, is <c>transcription_api_key</c> in <c>credentials.yml</c>.
+/// </param>
+/// <param name="TranscriptionModel">The <c>model</c> field sent with each transcription request.</param>
+public sealed record MediaOptions(int MaxFileMb, int MaxMbPerGroupPerDay, string TranscriptionUrl, string TranscriptionModel)
+{
+    /// <summary>20 MiB per file, 200 MiB per group per day, no transcription, model <c>whisper-1</c>.</summary>
+    public static readonly MediaOptions Default = new(20, 200, "", "whisper-1");
+
+    /// <summary><see cref="MaxFileMb"/> in bytes.</summary>
+    public long MaxFileBytes => MaxFileMb * 1024L * 1024L;
+
+    /// <summary><see cref="MaxMbPerGroupPerDay"/> in bytes.</summary>
+    public long MaxBytesPerGroupPerDay => MaxMbPerGroupPerDay * 1024L * 1024L;
 }
 
 /// <summary>Assistant identity.</summary>
@@ -171,8 +194,11 @@ public sealed record Credentials(
     /// <summary>No credentials.</summary>
     public static Credentials None { get; } = new(default, default, default, default);
 
+    /// <summary>Bearer key of the transcription service (<c>transcription_api_key</c>); the host only, never a container.</summary>
+    public LanguageExt.Option<string> TranscriptionApiKey { get; init; }
+
     /// <summary>Every secret value that must be redacted wherever text leaves the process.</summary>
     public LanguageExt.Seq<string> SecretValues =>
-        LanguageExt.Prelude.Seq(AnthropicApiKey, ClaudeCodeOauthToken, AnthropicAuthToken)
+        LanguageExt.Prelude.Seq(AnthropicApiKey, ClaudeCodeOauthToken, AnthropicAuthToken, TranscriptionApiKey)
             .Somes().Filter(s => s.Length > 0);
 }

@@ -85,12 +85,18 @@ public static class MountPlanner
     public const string IpcTarget = "/workspace/ipc";
     /// <summary>Container path of the host's snapshots for the group (read-only).</summary>
     public const string SnapshotsTarget = "/workspace/snapshots";
+    /// <summary>Container path of the group's inbound media (read-only).</summary>
+    public const string MediaTarget = "/workspace/media";
     /// <summary>Source that shadows a hidden file in main's project view.</summary>
     public const string NullDevice = "/dev/null";
 
     /// <summary><c>data/snapshots/&lt;folder&gt;</c>: written by the host only, mounted read-only.</summary>
     public static Either<string, string> SnapshotsDir(string dataDir, string folder) =>
         GroupFolder.ResolveUnder(Path.Combine(dataDir, "snapshots"), folder);
+
+    /// <summary><c>data/media/&lt;folder&gt;</c>: photos, documents and voice notes of the group, written by the host only, mounted read-only.</summary>
+    public static Either<string, string> MediaDir(string dataDir, string folder) =>
+        GroupFolder.ResolveUnder(Path.Combine(dataDir, "media"), folder);
 
     /// <summary>Container path of the run's credential proxy socket (the only way to the API).</summary>
     public const string ApiSocketTarget = "/run/nanoclaw/api.sock";
@@ -111,7 +117,7 @@ public static class MountPlanner
     /// <summary>
     /// Plans the mounts: main gets the project root read-only with its secrets shadowed (empty directory or
     /// <c>/dev/null</c>); every group gets its own folder, session store and IPC directory read-write, and its
-    /// snapshots and the skills read-only; non-main groups get <c>groups/global</c> read-only when it exists; then
+    /// snapshots, its media (<c>data/media/&lt;folder&gt;</c>) and the skills read-only; non-main groups get <c>groups/global</c> read-only when it exists; then
     /// the admitted extras. An extra is dropped when its target is not a valid <c>/workspace/extra/&lt;name&gt;</c>,
     /// repeats an earlier target, or overlaps the project root, <c>groups/</c>, <c>data/</c>, the store, the logs
     /// or the credentials file (an allowlist root drawn too wide must not hand a group the store, another group's
@@ -123,6 +129,7 @@ public static class MountPlanner
         from sessionsDir in GroupFolder.ResolveUnder(Path.Combine(request.DataDir, "sessions"), request.Folder)
         from ipcDir in GroupFolder.ResolveUnder(Path.Combine(request.DataDir, "ipc"), request.Folder)
         from snapshotsDir in SnapshotsDir(request.DataDir, request.Folder)
+        from mediaDir in MediaDir(request.DataDir, request.Folder)
         let project = request.IsMain ? ProjectMounts(request) : Seq<VolumeMount>()
         let fixedMounts = Seq(
                 Some(new VolumeMount(groupDir, GroupTarget, false)),
@@ -133,6 +140,7 @@ public static class MountPlanner
                 request.SkillsDir.Map(s => new VolumeMount(Path.GetFullPath(s), SkillsTarget, true)),
                 Some(new VolumeMount(ipcDir, IpcTarget, false)),
                 Some(new VolumeMount(snapshotsDir, SnapshotsTarget, true)),
+                Some(new VolumeMount(mediaDir, MediaTarget, true)),
                 request.ApiSocket.Map(socket => new VolumeMount(socket, ApiSocketTarget, true)))
 
             .Somes()

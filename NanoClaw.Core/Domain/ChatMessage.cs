@@ -21,7 +21,14 @@ public sealed record ChatMessage(
     string Timestamp,
     bool IsFromMe,
     bool IsBotMessage,
-    Option<ReplyReference> ReplyTo);
+    Option<ReplyReference> ReplyTo)
+{
+    /// <summary>Files that came with the message (photos, documents, voice notes …), in the order they were sent.</summary>
+    public Seq<Attachment> Attachments { get; init; } = Seq<Attachment>.Empty;
+
+    /// <summary>True when the message has something for the agent: non-blank text or an attachment.</summary>
+    public bool HasSubstance => !string.IsNullOrWhiteSpace(Content) || !Attachments.IsEmpty;
+}
 
 /// <summary>The message a reply quotes.</summary>
 /// <param name="MessageId">Id of the quoted message.</param>

@@ -8,8 +8,8 @@ public static class BatchRules
 {
     /// <summary>
     /// The batch for a chat: every message strictly after <paramref name="agentCursor"/> (ordinal string
-    /// comparison of ISO timestamps, as the store does), except bot messages and empty or whitespace-only
-    /// content, ordered by timestamp then id.
+    /// comparison of ISO timestamps, as the store does), except bot messages and messages with neither text
+    /// (empty or whitespace-only content) nor attachments, ordered by timestamp then id.
     /// </summary>
     public static Seq<ChatMessage> Select(IEnumerable<ChatMessage> messages, string agentCursor)
     {
@@ -17,7 +17,7 @@ public static class BatchRules
         var picked = new List<ChatMessage>();
         foreach (var m in messages)
         {
-            if (m.IsBotMessage || string.IsNullOrWhiteSpace(m.Content)) continue;
+            if (m.IsBotMessage || !m.HasSubstance) continue;
             if (string.CompareOrdinal(m.Timestamp, cursor) <= 0) continue;
             picked.Add(m);
         }
@@ -75,7 +75,7 @@ public static class BatchRules
         for (var i = messages.Count - 1; i >= 0; i--)
         {
             var m = messages[i];
-            if (m.IsBotMessage || string.IsNullOrWhiteSpace(m.Content)) continue;
+            if (m.IsBotMessage || !m.HasSubstance) continue;
             if (string.CompareOrdinal(m.Timestamp, cursor) <= 0) continue;
             if (!needsTrigger || (trigger.Matches(m.Content) && mayTrigger(m))) return true;
         }

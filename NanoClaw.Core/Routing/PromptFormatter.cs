@@ -13,8 +13,13 @@ namespace NanoClaw.Core.Routing;
 /// &lt;messages&gt;
 /// &lt;message sender="Alice" time="Jan 31, 2026, 2:32 PM"&gt;hello&lt;/message&gt;
 /// &lt;message sender="Bob" time="Jan 31, 2026, 2:33 PM" reply_to="m1"&gt;&lt;quoted_message from="Alice"&gt;hello&lt;/quoted_message&gt;hi&lt;/message&gt;
+/// &lt;message sender="Carol" time="Jan 31, 2026, 2:34 PM"&gt;our cat
+/// &lt;attachment type="image" path="/workspace/media/3EB0.jpg" mime="image/jpeg" size="48213" /&gt;&lt;/message&gt;
 /// &lt;/messages&gt;
 /// </code>
+/// Attachments follow the message's text, one <c>attachment</c> element each (see <c>Routing/README.md</c>): a
+/// file that was not downloaded has no <c>path</c> and a <c>status</c> saying why; a voice note carries its
+/// <c>transcript</c> element or <c>status="voice note, not transcribed"</c>.
 /// Times are local to the configured zone. <c>&amp; &lt; &gt; "</c> are escaped everywhere; so that the output is always
 /// well-formed XML that reads back exactly, carriage returns (and, inside attributes, tabs and newlines) become
 /// character references, and characters XML cannot carry at all (control characters, lone surrogates) become U+FFFD.
@@ -65,10 +70,65 @@ public static class PromptFormatter
                 sb.Append('>');
             }
             AppendEscaped(sb, m.Content, attribute: false);
+            foreach (var a in m.Attachments) AppendAttachment(sb, a, m.Content);
             sb.Append("</message>\n");
         }
         sb.Append("</messages>");
         return sb.ToString();
+    }
+
+    /// <summary>What the prompt says of a voice note that has a file but no transcript.</summary>
+    public const string NotTranscribed = "voice note, not transcribed";
+
+    // <attachment type="image" path="/workspace/media/ID.jpg" mime="image/jpeg" size="1234" />, after the message text.
+    private static void AppendAttachment(StringBuilder sb, Attachment a, string content)
+    {
+        sb.Append("\n<attachment type=\"");
+        AppendEscaped(sb, a.Kind, attribute: true);
+        sb.Append('"');
+        if (a.File.Case is string file)
+        {
+            sb.Append(" path=\"");
+            AppendEscaped(sb, Containers.MountPlanner.MediaTarget + "/" + file, attribute: true);
+            sb.Append('"');
+        }
+        sb.Append(" mime=\"");
+        AppendEscaped(sb, a.Mime, attribute: true);
+        sb.Append('"');
+        if (a.Size >= 0) sb.Append(" size=\"").Append(a.Size.ToString(CultureInfo.InvariantCulture)).Append('"');
+        if (a.OriginalName.Case is string name)
+        {
+            sb.Append(" name=\"");
+            AppendEscaped(sb, name, attribute: true);
+            sb.Append('"');
+        }
+        // A WhatsApp caption is also the message's text: repeated only when it says something else.
+        if (a.Caption.Case is string caption && caption != content)
+        {
+            sb.Append(" caption=\"");
+            AppendEscaped(sb, caption, attribute: true);
+            sb.Append('"');
+        }
+        if (a.File.IsNone)
+        {
+            sb.Append(" status=\"not downloaded: ");
+            AppendEscaped(sb, a.Reason.IfNone("unavailable"), attribute: true);
+            sb.Append('"');
+        }
+        else if (a.Kind == AttachmentKinds.Voice && a.Transcript.IsNone)
+        {
+            sb.Append(" status=\"").Append(NotTranscribed).Append('"');
+        }
+        if (a.Transcript.Case is string transcript)
+        {
+            sb.Append("><transcript>");
+            AppendEscaped(sb, transcript, attribute: false);
+            sb.Append("</transcript></attachment>");
+        }
+        else
+        {
+            sb.Append(" />");
+        }
     }
 
     /// <summary>Formats one instant as the prompt shows it, e.g. <c>Jan 31, 2026, 2:32 PM</c>, in <paramref name="zone"/>.</summary>

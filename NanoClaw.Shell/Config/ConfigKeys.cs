@@ -15,13 +15,15 @@ public static class ConfigKeys
         ["logging"] = ["level", "file"],
         ["channels"] = ["whatsapp", "local_chat"],
         ["tasks"] = ["min_interval_ms", "max_active_per_group"],
+        ["media"] = ["max_file_mb", "max_mb_per_group_per_day", "transcription_url", "transcription_model"],
     };
 
     /// <summary>Top-level keys that hold a value rather than a section.</summary>
     public static readonly string[] TopLevel = ["timezone"];
 
     /// <summary>Keys of <c>credentials.yml</c> (all top level).</summary>
-    public static readonly string[] Credentials = ["anthropic_api_key", "claude_code_oauth_token", "anthropic_base_url", "anthropic_auth_token"];
+    public static readonly string[] Credentials = ["anthropic_api_key", "claude_code_oauth_token", "anthropic_base_url", "anthropic_auth_token",
+        "transcription_api_key"];
 
     public static bool IsKnown(string dottedKey)
     {

@@ -125,6 +125,13 @@ public static class ConfigLoader
                 TimeSpan.FromMilliseconds(Read("tasks.min_interval_ms", (long)d.Tasks.MinInterval.TotalMilliseconds,
                     s => SettingParsers.LongInRange(s, 0, NanoClaw.Core.Scheduling.ScheduleRules.MaxIntervalMs))),
                 Read("tasks.max_active_per_group", d.Tasks.MaxActivePerGroup, s => SettingParsers.IntInRange(s, 0, 1_000_000))),
+            Media = new MediaOptions(
+                Read("media.max_file_mb", d.Media.MaxFileMb, s => SettingParsers.IntInRange(s, 0, 2048)),
+                Read("media.max_mb_per_group_per_day", d.Media.MaxMbPerGroupPerDay, s => SettingParsers.IntInRange(s, 0, 1_000_000)),
+                Read("media.transcription_url", d.Media.TranscriptionUrl, s => string.IsNullOrEmpty(s.Text)
+                    ? Prelude.Right<ConfigError, string>("")
+                    : SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
+                Read("media.transcription_model", d.Media.TranscriptionModel, SettingParsers.NonEmptyText)),
         };
 
         if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")
@@ -148,7 +155,8 @@ public static class ConfigLoader
                from oauth in Secret("claude_code_oauth_token")
                from baseUrl in raw.TryGetValue("anthropic_base_url", out var u) ? SettingParsers.OptionalUrl(u) : Right<ConfigError, Option<string>>(None)
                from authToken in Secret("anthropic_auth_token")
-               select new Credentials(apiKey, oauth, baseUrl, authToken);
+               from transcriptionKey in Secret("transcription_api_key")
+               select new Credentials(apiKey, oauth, baseUrl, authToken) { TranscriptionApiKey = transcriptionKey };
     }
 
     private static NanoClawOptions Absolute(NanoClawOptions o, string root) => o with

@@ -15,7 +15,7 @@ namespace NanoClaw.Shell.Containers;
 /// <list type="bullet">
 /// <item>agent-writable (<c>groups/&lt;f&gt;</c>, <c>data/sessions/&lt;f&gt;/.claude</c>, <c>data/ipc/&lt;f&gt;</c>): touched only
 /// through <see cref="SafeDirectory"/> — relative to a handle, never following a link, never blocking on a FIFO;</item>
-/// <item>host-only (<c>data/snapshots/&lt;f&gt;</c>, mounted read-only; <c>logs/runs/&lt;f&gt;</c>, never mounted): plain I/O.</item>
+/// <item>host-only (<c>data/snapshots/&lt;f&gt;</c> and <c>data/media/&lt;f&gt;</c>, mounted read-only; <c>logs/runs/&lt;f&gt;</c>, never mounted): plain I/O.</item>
 /// </list>
 /// Paths are absolute. Nothing here writes into the session store any more (settings and skills come read-only).
 /// </summary>
@@ -72,6 +72,9 @@ public sealed class GroupDirectories
     /// <summary><c>data/snapshots/&lt;folder&gt;</c>: host-owned, mounted read-only at <c>/workspace/snapshots</c>.</summary>
     public string SnapshotsDir(string folder) => MountPlanner.SnapshotsDir(dataDir, folder).Match(p => p, e => throw new ArgumentException(e, nameof(folder)));
 
+    /// <summary><c>data/media/&lt;folder&gt;</c>: written by the WhatsApp sidecar (host), mounted read-only at <c>/workspace/media</c>.</summary>
+    public string MediaDir(string folder) => MountPlanner.MediaDir(dataDir, folder).Match(p => p, e => throw new ArgumentException(e, nameof(folder)));
+
     /// <summary><c>logs/runs/&lt;folder&gt;</c>: host-only, never mounted.</summary>
     public string RunLogDir(string folder) => Resolve(runLogsDir, folder);
 
@@ -106,6 +109,8 @@ public sealed class GroupDirectories
         using (ChildDirectory(claude, "skills", "skills mount point")) { }
 
         EnsureHostDir(SnapshotsDir(folder), PublicDir);
+        // The mount source must exist before the first photo arrives; the sidecar fills it.
+        EnsureHostDir(MediaDir(folder), PublicDir);
         if (!Directory.Exists(EmptyDir)) EnsureHostDir(EmptyDir, (UnixFileMode)0b101_101_101);
         if (agentOwner is { } owner) GiveToAgent(folder, owner);
     }

@@ -72,6 +72,14 @@ public static class DaemonHost
                     if (Setup.OwnChatAsMain.Register(store, own, options.Paths.GroupsDir, options.Assistant.Name, zone, clock.GetUtcNow(), log).IsSome)
                         Setup.StoreChangeSignal.Touch(options.Paths.DataDir);
                 },
+                // Inbound media lands in data/media/<folder>, mounted read-only into that group's container.
+                Media = new WhatsAppMedia(Path.Combine(options.Paths.DataDir, "media"), options.Media.MaxFileBytes,
+                    options.Media.MaxBytesPerGroupPerDay,
+                    () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)),
+                // Voice notes are transcribed before the agent runs when media.transcription_url is set.
+                Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
+                    : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
+                        context.Credentials.TranscriptionApiKey, log),
             };
             channels.Add(whatsapp);
         }
@@ -116,7 +124,11 @@ public static class DaemonHost
         {
             AssistantName = options.Assistant.Name,
         };
-        void GroupsChanged() => loop.Post(new PipelineEvent.GroupsChanged(GroupsByJid(store)));
+        void GroupsChanged()
+        {
+            loop.Post(new PipelineEvent.GroupsChanged(GroupsByJid(store)));
+            if (whatsapp is not null) _ = whatsapp.RefreshMediaAsync(CancellationToken.None);
+        }
 
         // Sender allowlist (SPEC §5): drop mode at ingest, trigger mode in the router; re-read when the file changes.
         using var allowlist = new SenderAllowlistWatcher(SenderAllowlistLoader.DefaultPath, log, clock);

@@ -76,6 +76,16 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
     /// <summary>Called with the linked account's phone JID (its own chat) each time the sidecar reports it.</summary>
     public Action<string>? OwnPhoneJid { get; init; }
 
+    /// <summary>Inbound media: where the sidecar downloads and for which chats. Null: nothing is downloaded.</summary>
+    public WhatsAppMedia? Media { get; init; }
+
+    /// <summary>Transcribes voice notes before a message is handed on; null: voice notes stay untranscribed.</summary>
+    public NanoClaw.Shell.Media.VoiceTranscriber? Transcriber { get; init; }
+
+    // With a transcriber, inbound messages pass through this chain one at a time, so a slow transcription never
+    // reorders a chat nor holds up the sidecar's other events (send results).
+    private Task inboundChain = Task.CompletedTask;
+
     public string Name => InboundMapping.ChannelName;
 
     public bool OwnsJid(string jid) => ChannelRouting.IsWhatsApp(jid);
@@ -171,6 +181,56 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         if (connected && process is not null) await SyncGroupsIfDueAsync(process);
     }
 
+    private void Deliver(ChatMessage message, CancellationToken token)
+    {
+        if (Transcriber is not { } transcriber || Media is not { } media)
+        {
+            messages.OnNext(message);
+            return;
+        }
+        lock (gate)
+        {
+            inboundChain = inboundChain.ContinueWith(async _ =>
+            {
+                var delivered = message;
+                try
+                {
+                    if (media.Groups().TryGetValue(message.ChatJid, out var folder)
+                        && Core.Groups.GroupFolder.ResolveUnder(media.Dir, folder).ToOption().Case is string dir)
+                        delivered = await transcriber.TranscribeAsync(message, dir, media.MaxFileBytes, token);
+                }
+                catch (Exception e)
+                {
+                    // Never lose the message over its transcript (shutting down included).
+                    log.Warning("Voice note not transcribed: {Error}", e.Message);
+                }
+                messages.OnNext(delivered);
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary>Tells the running sidecar the registered groups again (after one was registered or removed).</summary>
+    public async Task RefreshMediaAsync(CancellationToken cancellationToken)
+    {
+        if (Current() is { } process) await SendMediaAsync(process, cancellationToken);
+    }
+
+    private async Task SendMediaAsync(SidecarProcess process, CancellationToken cancellationToken)
+    {
+        if (Media is not { } media) return;
+        IReadOnlyDictionary<string, string> groups;
+        try
+        {
+            groups = media.Groups();
+        }
+        catch (Exception e)
+        {
+            log.Warning("Media: could not read the registered groups ({Error}); media stays off until the next refresh", e.Message);
+            return;
+        }
+        await process.WriteAsync(SidecarCommand.Media(media.Dir, groups, media.MaxFileBytes, media.MaxBytesPerGroupPerDay), cancellationToken);
+    }
+
     private SidecarProcess? Current()
     {
         lock (gate) return current;
@@ -233,6 +293,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         switch (e)
         {
             case ReadyEvent:
+                await SendMediaAsync(process, token);
                 await process.WriteAsync(SidecarCommand.Connect(options.AuthDir, link: false));
                 break;
             case ConnectionEvent { State: ConnectionEvent.Open }:
@@ -249,7 +310,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
             case ConnectionEvent:
                 break;
             case MessageEvent m:
-                messages.OnNext(InboundMapping.ToChatMessage(m.Message, assistant));
+                Deliver(InboundMapping.ToChatMessage(m.Message, assistant), token);
                 break;
             case ChatEvent c:
                 chats.OnNext(InboundMapping.ToChat(c));
@@ -461,6 +522,13 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         chats.Dispose();
     }
 }
+
+/// <summary>Inbound media settings of the channel.</summary>
+/// <param name="Dir">Absolute folder the sidecar downloads into (<c>data/media</c>); one subfolder per group folder.</param>
+/// <param name="MaxFileBytes">Largest file downloaded.</param>
+/// <param name="MaxBytesPerGroupPerDay">Most bytes downloaded per group per UTC day.</param>
+/// <param name="Groups">The registered chats now: JID → group folder.</param>
+public sealed record WhatsAppMedia(string Dir, long MaxFileBytes, long MaxBytesPerGroupPerDay, Func<IReadOnlyDictionary<string, string>> Groups);
 
 /// <summary>The channel cannot run; the message says what to do and <see cref="Termination"/> carries the exit code.</summary>
 public sealed class WhatsAppUnavailableException(WhatsAppTermination termination) : Exception(termination.Message)

@@ -37,7 +37,7 @@ public sealed class ChannelHarness : IAsyncDisposable
     /// <summary>A new store instance on the same file, as a restarted daemon would open it.</summary>
     public TestStore ReopenStore() => Store = new TestStore(StoreDir);
 
-    public WhatsAppChannel Channel(bool hasOwnNumber = false)
+    public WhatsAppChannel Channel(bool hasOwnNumber = false, WhatsAppMedia? media = null, NanoClaw.Shell.Media.VoiceTranscriber? transcriber = null)
     {
         var channel = new WhatsAppChannel(
             Fake.Options(Path.Combine(Root, "auth")),
@@ -46,7 +46,11 @@ public sealed class ChannelHarness : IAsyncDisposable
             Store.GroupSync,
             TimeProvider.System,
             Log,
-            FastTiming);
+            FastTiming)
+        {
+            Media = media,
+            Transcriber = transcriber,
+        };
         owned.Add(channel);
         return channel;
     }

@@ -42,6 +42,13 @@ public sealed class FakeSidecar
     public void EmitChat(string jid, string? name, string timestamp = "2026-01-31T14:32:00.000Z") =>
         Emit(new { type = "chat", jid, name, isGroup = jid.EndsWith("@g.us", StringComparison.Ordinal), timestamp });
 
+    /// <summary>A Baileys message arrives; the fake runs the real sidecar's media handling on it (see the fixture's header).</summary>
+    public void Upsert(object raw, string? bytesFile = null, string? failDownload = null) =>
+        Control(new { @do = "upsert", raw, bytesFile, failDownload });
+
+    /// <summary>Every <c>media</c> command the fake received, as JSON.</summary>
+    public IReadOnlyList<JsonElement> MediaCommands() => ReadLines("media.jsonl").Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
     public void Close(string reason = "connectionLost", bool loggedOut = false) => Control(new { @do = "close", reason, loggedOut });
 
     public void Crash(int code = 1) => Control(new { @do = "crash", code });

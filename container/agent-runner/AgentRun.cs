@@ -80,7 +80,8 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
         while (true)
         {
             Log.Info($"starting a turn ({prompt.Length} chars)");
-            await claude.SendUserMessageAsync(prompt, _sessionId.IfNone(""), ct);
+            // Images named in this turn's prompt go along as image blocks (ImageBlocks: limits, fallback to the path).
+            await claude.SendUserMessageAsync(ImageBlocks.Content(prompt, paths.Media), _sessionId.IfNone(""), ct);
             if (!await RunTurnAsync(claude, ct)) return 1;
             if (closeRequested) break;
 

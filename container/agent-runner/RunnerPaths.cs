@@ -19,6 +19,8 @@ internal sealed record RunnerPaths(string Workspace)
     public string Snapshots => Path.Combine(Workspace, "snapshots");
     public string TasksSnapshot => Path.Combine(Snapshots, "current_tasks.json");
     public string Conversations => Path.Combine(Group, "conversations");
+    /// <summary>The group's inbound media (photos, documents, voice notes), mounted read-only by the host.</summary>
+    public string Media => Path.Combine(Workspace, "media");
 
     public static RunnerPaths FromEnvironment() =>
         new(NonEmpty(Environment.GetEnvironmentVariable("NANOCLAW_WORKSPACE")) ?? "/workspace");

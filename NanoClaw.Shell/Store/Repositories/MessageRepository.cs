@@ -25,7 +25,15 @@ public sealed class MessageRepository
     // content starting with "Name:" as a backstop for rows written before the flag existed; the upgrade has
     // backfilled those rows, and with a dedicated number the backstop would drop a human's "Andy: …".
     // Whitespace-only content is filtered in C# with the core's definition of whitespace.
-    private const string HumanWithContent = "COALESCE(is_bot_message, 0) = 0 AND content IS NOT NULL AND content <> ''";
+    // A message with attachments but no text (a photo without a caption) counts as content too.
+    private const string HumanWithContent =
+        "COALESCE(is_bot_message, 0) = 0 AND ((content IS NOT NULL AND content <> '') " +
+        "OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = messages.id AND a.chat_jid = messages.chat_jid))";
+
+    private const string AttachmentColumns =
+        "message_id, chat_jid, position, kind, mime, size, path, status, caption, original_name, transcript";
+
+    internal const string StoredStatus = "stored";
 
     // The chat list is one JSON array parameter read by json_each, so the statement text never changes with the number
     // of chats and stays compiled (Dapper expanded `IN @jids` into one parameter per chat: a new statement every poll).
@@ -67,6 +75,14 @@ public sealed class MessageRepository
 
     public void Store(ChatMessage message)
     {
+        // A message with attachments takes the general path: chat, message and its attachment rows in one
+        // transaction. Only text messages (nearly all) take the prepared fast path below. A text-only re-store by the
+        // same sender therefore leaves earlier attachment rows in place (a re-sent message keeps its media anyway).
+        if (!message.Attachments.IsEmpty)
+        {
+            StoreWithAttachments(message);
+            return;
+        }
         // The chat row almost always exists (ingest records chat metadata first), so the message goes in as one
         // statement in its own implicit transaction; only when the foreign key refuses it is the chat row created,
         // together with the message in one transaction. Same end state as always doing both, one statement instead
@@ -97,6 +113,39 @@ public sealed class MessageRepository
             return 0;
         });
     }
+
+    private void StoreWithAttachments(ChatMessage message) =>
+        db.InTransaction((c, t) =>
+        {
+            c.Execute("INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING",
+                new { jid = message.ChatJid, ts = message.Timestamp }, t);
+            var written = c.Execute(StoreMessageSql,
+                new
+                {
+                    message.Id, message.ChatJid, message.Sender, message.SenderName, message.Content, message.Timestamp,
+                    IsFromMe = message.IsFromMe ? 1 : 0,
+                    IsBot = message.IsBotMessage ? 1 : 0,
+                    ReplyId = message.ReplyTo.Map(r => r.MessageId).MatchUnsafe(v => v, () => null),
+                    ReplyContent = message.ReplyTo.Bind(r => r.Content).MatchUnsafe(v => v, () => null),
+                    ReplySender = message.ReplyTo.Bind(r => r.SenderName).MatchUnsafe(v => v, () => null),
+                }, t);
+            // Attachments follow their message: replaced only when the message row was (same sender, F18).
+            if (written == 0) return;
+            c.Execute("DELETE FROM attachments WHERE message_id = @Id AND chat_jid = @ChatJid", new { message.Id, message.ChatJid }, t);
+            var position = 0;
+            foreach (var a in message.Attachments)
+                c.Execute($"INSERT INTO attachments ({AttachmentColumns}) VALUES " +
+                          "(@Id, @ChatJid, @Position, @Kind, @Mime, @Size, @Path, @Status, @Caption, @OriginalName, @Transcript)",
+                    new
+                    {
+                        message.Id, message.ChatJid, Position = position++, a.Kind, a.Mime, a.Size,
+                        Path = StoreValues.OrNull(a.File),
+                        Status = a.File.IsSome ? StoredStatus : a.Reason.IfNone("not downloaded"),
+                        Caption = StoreValues.OrNull(a.Caption),
+                        OriginalName = StoreValues.OrNull(a.OriginalName),
+                        Transcript = StoreValues.OrNull(a.Transcript),
+                    }, t);
+        });
 
     private static SqliteCommand BindMessage(PreparedConnection c, ChatMessage message)
     {
@@ -192,6 +241,7 @@ public sealed class MessageRepository
             command.Parameters[1].Value = jidsJson;
             return ReadMessages(command);
         });
+        rows = WithAttachments(rows);
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
     }
@@ -199,16 +249,16 @@ public sealed class MessageRepository
     /// <summary>A chat's messages after its agent cursor (bot and empty excluded), oldest first: the agent's next batch.</summary>
     public Seq<ChatMessage> BatchSince(string chatJid, string agentCursor)
     {
-        return db.WithPrepared(c =>
+        return WithAttachments(db.WithPrepared(c =>
         {
             var command = c.Command(BatchSql, "@chatJid", "@cursor");
             command.Parameters[0].Value = chatJid;
             command.Parameters[1].Value = agentCursor;
             return ReadMessages(command);
-        });
+        }));
     }
 
-    /// <summary>Reads rows of <see cref="MessageColumns"/> in order, keeping those with text (the hot queries' mapping, without Dapper).</summary>
+    /// <summary>Reads rows of <see cref="MessageColumns"/> in order (the hot queries' mapping, without Dapper); attachments and the text filter come after.</summary>
     private static Seq<ChatMessage> ReadMessages(SqliteCommand command)
     {
         var messages = new List<ChatMessage>();
@@ -227,7 +277,7 @@ public sealed class MessageRepository
                 Text(reader, 8) is { } replyId
                     ? Some(new ReplyReference(replyId, Optional(Text(reader, 9)), Optional(Text(reader, 10))))
                     : None);
-            if (HasText(message)) messages.Add(message);
+            messages.Add(message);
         }
         return toSeq(messages).Strict();
     }
@@ -238,11 +288,43 @@ public sealed class MessageRepository
     public Seq<ChatMessage> AllOfChat(string chatJid)
     {
         using var c = db.Open();
-        return c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
-            .Select(ToMessage).ToSeq().Strict();
+        return WithAttachments(c, c.Query<MessageRow>($"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid ORDER BY timestamp, id", new { chatJid })
+                .Select(ToMessage).ToList())
+            .ToSeq().Strict();
     }
 
-    private static bool HasText(ChatMessage m) => !string.IsNullOrWhiteSpace(m.Content);
+    private static bool HasText(ChatMessage m) => m.HasSubstance;
+
+    // The hot queries' rows with their attachments, keeping those with substance. No rows (the idle poll): no query.
+    private Seq<ChatMessage> WithAttachments(Seq<ChatMessage> rows)
+    {
+        if (rows.IsEmpty) return rows;
+        using var c = db.Open();
+        return WithAttachments(c, rows.ToList()).Where(HasText).ToSeq().Strict();
+    }
+
+    // One query for the attachments of all the rows (ids in chunks well under SQLite's parameter limit).
+    private static List<ChatMessage> WithAttachments(System.Data.IDbConnection c, List<ChatMessage> messages)
+    {
+        if (messages.Count == 0) return messages;
+        var found = new Dictionary<(string, string), List<Attachment>>();
+        foreach (var chunk in messages.Select(m => m.Id).Distinct().Chunk(500))
+            foreach (var r in c.Query<AttachmentRow>(
+                         $"SELECT {AttachmentColumns} FROM attachments WHERE message_id IN @ids ORDER BY position", new { ids = chunk }))
+            {
+                var key = (r.message_id, r.chat_jid);
+                if (!found.TryGetValue(key, out var list)) found[key] = list = [];
+                list.Add(new Attachment(
+                    AttachmentKinds.Normalise(r.kind), r.mime ?? "application/octet-stream", r.size ?? -1,
+                    Optional(r.path), r.status == StoredStatus || r.status is null ? None : Some(r.status),
+                    Optional(r.caption), Optional(r.original_name), Optional(r.transcript)));
+            }
+        if (found.Count == 0) return messages;
+        for (var i = 0; i < messages.Count; i++)
+            if (found.TryGetValue((messages[i].Id, messages[i].ChatJid), out var attached))
+                messages[i] = messages[i] with { Attachments = attached.ToSeq().Strict() };
+        return messages;
+    }
 
     private static ChatMessage ToMessage(MessageRow r) => new(
         r.id,
@@ -269,6 +351,20 @@ public sealed class MessageRepository
         public string? reply_to_message_id { get; set; }
         public string? reply_to_message_content { get; set; }
         public string? reply_to_sender_name { get; set; }
+    }
+
+    private sealed class AttachmentRow
+    {
+        public string message_id { get; set; } = "";
+        public string chat_jid { get; set; } = "";
+        public string? kind { get; set; }
+        public string? mime { get; set; }
+        public long? size { get; set; }
+        public string? path { get; set; }
+        public string? status { get; set; }
+        public string? caption { get; set; }
+        public string? original_name { get; set; }
+        public string? transcript { get; set; }
     }
 
     private sealed class ChatRow

@@ -20,6 +20,10 @@ public static class SidecarCommand
 
     public static string SyncGroups() => Line(new { type = "sync_groups" });
 
+    /// <summary>Where inbound media goes, its limits, and the registered chats (JID → group folder) that may download it.</summary>
+    public static string Media(string dir, IReadOnlyDictionary<string, string> groups, long maxFileBytes, long maxBytesPerGroupPerDay) =>
+        Line(new { type = "media", dir, groups, maxFileBytes, maxBytesPerGroupPerDay });
+
     public static string Logout() => Line(new { type = "logout" });
 
     public static string Shutdown() => Line(new { type = "shutdown" });

@@ -103,7 +103,11 @@ public sealed record WireMessage(
     string Content,
     string Timestamp,
     bool IsFromMe,
-    WireReply? ReplyTo);
+    WireReply? ReplyTo,
+    IReadOnlyList<WireAttachment>? Attachments = null);
+
+/// <summary>A file that came with a message (see PROTOCOL.md, Attachments); <c>File</c> is null when it was not downloaded.</summary>
+public sealed record WireAttachment(string? Kind, string? Mime, long? Size, string? File, string? Reason, string? Caption, string? FileName);
 
 public sealed record WireReply(string Id, string? Content, string? SenderName);
 

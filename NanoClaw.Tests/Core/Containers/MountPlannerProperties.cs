@@ -74,15 +74,18 @@ public class MountPlannerProperties
                     }.OrderBy(x => x.Item2))));
 
     [Property(MaxTest = 500)]
-    public Property Snapshots_skills_project_shadows_and_global_are_read_only() =>
+    public Property Snapshots_media_skills_project_shadows_and_global_are_read_only() =>
         Prop.ForAll(Request.ToArbitrary(), req =>
             MountPlanner.Plan(req).Match(
                 Left: _ => false,
                 Right: plan =>
                     plan.Mounts.Filter(m => m.ContainerPath == MountPlanner.SnapshotsTarget || m.ContainerPath == MountPlanner.SkillsTarget
+                            || m.ContainerPath == MountPlanner.MediaTarget
                             || MountPolicy.IsUnder(m.ContainerPath, MountPlanner.ProjectTarget) || m.ContainerPath == MountPlanner.GlobalTarget)
                         .ForAll(m => m.ReadOnly)
                     && plan.Mounts.Exists(m => m.ContainerPath == MountPlanner.SnapshotsTarget && m.HostPath == Data + "/snapshots/" + req.Folder)
+                    && plan.Mounts.Count(m => m.ContainerPath == MountPlanner.MediaTarget) == 1
+                    && plan.Mounts.Exists(m => m.ContainerPath == MountPlanner.MediaTarget && m.HostPath == Data + "/media/" + req.Folder && m.ReadOnly)
                     && req.SkillsDir.IsSome == plan.Mounts.Exists(m => m.ContainerPath == MountPlanner.SkillsTarget)));
 
     [Property(MaxTest = 500)]

@@ -11,7 +11,11 @@
 //                {"do":"emit","event":{...}}             write that event line
 //                {"do":"close","reason":"…","loggedOut":b} drop the connection
 //                {"do":"crash","code":n}                   exit at once with code n
-//   records      starts.log (one pid per start), connects.log, sent.jsonl ({id,jid,text} per confirmed send),
+//                {"do":"upsert","raw":{WAMessage},"bytesFile":"…"|"failDownload":"…"}
+//                                                          a Baileys message arrives: the real sidecar's MediaStore
+//                                                          (limits, names, modes) and normaliseMessage handle it, the
+//                                                          "download" reading bytesFile (or failing with that text)
+//   records      media.jsonl (every media command), starts.log (one pid per start), connects.log, sent.jsonl ({id,jid,text} per confirmed send),
 //                attempts.jsonl (every send received), typing.jsonl, syncs.log
 //   groups.json  the list answered to sync_groups ([{jid,name}])
 //   env.json     the environment the fake was started with (written at start)
@@ -19,6 +23,10 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createReadStream } from 'node:fs';
+// The real sidecar's media handling and normalisation (neither imports Baileys).
+import { MediaStore } from '../../../NanoClaw.Shell/WhatsApp/sidecar/src/media.mjs';
+import { normaliseMessage, chatOf } from '../../../NanoClaw.Shell/WhatsApp/sidecar/src/normalise.mjs';
 
 const dir = process.env.NANOCLAW_SIDECAR_FAKE_DIR ?? process.env.NANOCLAW_FAKE_DIR;
 if (!dir) {
@@ -91,6 +99,28 @@ function send(command) {
   emit('send_result', { id: command.id, ok: true, messageId: `FAKE${command.id}` });
 }
 
+const downloads = new Map(); // message id → {bytesFile} | {failDownload}
+const media = new MediaStore({}, async (raw) => {
+  const how = downloads.get(raw.key.id) ?? {};
+  if (how.failDownload) throw new Error(how.failDownload);
+  return createReadStream(how.bytesFile);
+});
+
+// Baileys messages are handled one after another, as the real sidecar does.
+let inbound = Promise.resolve();
+function upsert(instruction) {
+  inbound = inbound.then(async () => {
+    const raw = instruction.raw;
+    downloads.set(raw.key.id, instruction);
+    const chat = chatOf(raw, { nowMs: Date.now() });
+    if (!chat) return;
+    emit('chat', chat);
+    const attachment = await media.attachmentOf(raw, chat.jid);
+    const message = normaliseMessage(raw, { nowMs: Date.now(), ownJid: OWN, ...(attachment ? { attachment } : {}) });
+    if (message) emit('message', { message });
+  }).catch((error) => emit('log', { level: 'error', msg: `fake upsert failed: ${error.message}` }));
+}
+
 function handle(line) {
   let command;
   try {
@@ -102,6 +132,9 @@ function handle(line) {
     case 'connect': return connect(command);
     case 'send': return send(command);
     case 'typing': return record('typing.jsonl', { jid: command.jid, on: command.on });
+    case 'media':
+      record('media.jsonl', command);
+      return media.configure(command);
     case 'sync_groups': {
       record('syncs.log', String(Date.now()));
       const file = join(dir, 'groups.json');
@@ -128,6 +161,7 @@ function pollControl() {
       emit('connection', { state: 'close', reason: instruction.reason ?? 'connectionLost', loggedOut: Boolean(instruction.loggedOut) });
     }
     if (instruction.do === 'crash') process.exit(instruction.code ?? 1);
+    if (instruction.do === 'upsert') upsert(instruction);
   }
 }
 

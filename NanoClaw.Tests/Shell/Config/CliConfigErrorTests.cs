@@ -47,7 +47,7 @@ public sealed class CliConfigErrorTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "credentials.yml"), "anthropic_key: sk-ant-very-secret\n");
         var result = Run(dir, null, "groups", "list");
         AssertOneLineConfigError(result,
-            "credentials.yml: anthropic_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token)");
+            "credentials.yml: anthropic_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token, transcription_api_key)");
         Assert.DoesNotContain("sk-ant-very-secret", result.StdErr);
     }
 

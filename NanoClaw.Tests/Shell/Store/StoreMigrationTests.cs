@@ -20,6 +20,7 @@ public sealed class StoreMigrationTests
         ["sessions"] = ["group_folder", "session_id"],
         ["registered_groups"] = ["jid", "name", "folder", "trigger_pattern", "added_at", "container_config", "requires_trigger", "is_main"],
         ["outbox"] = ["id", "chat_jid", "text", "created_at", "attempts", "last_error", "sent_at"],
+        ["attachments"] = ["message_id", "chat_jid", "position", "kind", "mime", "size", "path", "status", "caption", "original_name", "transcript"],
     };
 
     private static void AssertFinalSchema(string path)
@@ -44,7 +45,7 @@ public sealed class StoreMigrationTests
 
         AssertFinalSchema(dir.DatabasePath);
         using var c = OpenRaw(dir.DatabasePath);
-        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql"],
+        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql", "V4__attachments.sql"],
             c.Query<string>($"SELECT name FROM {StoreMigrator.MetadataTable} WHERE name LIKE 'V%' AND success = 1 ORDER BY id"));
     }
 

@@ -61,7 +61,11 @@ internal sealed class ClaudeProcess : IAsyncDisposable
         RequestAsync(ControlMessages.Initialize(hooks), TimeSpan.FromSeconds(60), ct);
 
     public Task SendUserMessageAsync(string text, string sessionId, CancellationToken ct) =>
-        WriteLineAsync(ControlMessages.UserMessage(text, sessionId), ct);
+        WriteLineAsync(ControlMessages.UserMessage(JsonValue.Create(text), sessionId), ct);
+
+    /// <summary>Sends a user turn whose content may hold image blocks as well as the text.</summary>
+    public Task SendUserMessageAsync(JsonNode content, string sessionId, CancellationToken ct) =>
+        WriteLineAsync(ControlMessages.UserMessage(content, sessionId), ct);
 
     /// <summary>The next non-control message, or null when the CLI has closed its output.</summary>
     public async Task<JsonObject?> NextMessageAsync(CancellationToken ct)

@@ -5,10 +5,12 @@ namespace NanoClaw.AgentRunner.Claude;
 /// <summary>The JSON lines the runner writes to Claude Code's stdin (streaming-JSON input and control protocol).</summary>
 internal static class ControlMessages
 {
-    public static JsonObject UserMessage(string text, string sessionId) => new()
+    /// <param name="content">The prompt text, or content blocks (text and images, see <see cref="ImageBlocks"/>).</param>
+    /// <param name="sessionId">The session to continue, or empty.</param>
+    public static JsonObject UserMessage(JsonNode content, string sessionId) => new()
     {
         ["type"] = "user",
-        ["message"] = new JsonObject { ["role"] = "user", ["content"] = text },
+        ["message"] = new JsonObject { ["role"] = "user", ["content"] = content },
         ["parent_tool_use_id"] = null,
         ["session_id"] = sessionId,
     };

@@ -25,6 +25,8 @@ async function handle(command) {
       return session.typing(command);
     case 'sync_groups':
       return session.syncGroups();
+    case 'media':
+      return session.configureMedia(command);
     case 'logout':
       return session.logout();
     case 'shutdown':

@@ -62,6 +62,45 @@ export function extractText(content) {
   return typeof text === 'string' ? text : '';
 }
 
+/** Content keys of media messages and the attachment kind each one is. */
+const MEDIA_KEYS = [
+  ['imageMessage', 'image'],
+  ['documentMessage', 'document'],
+  ['audioMessage', 'audio'],
+  ['videoMessage', 'video'],
+  ['ptvMessage', 'video'],
+  ['stickerMessage', 'sticker'],
+];
+
+function nonEmpty(value) {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The attachment a message carries, without its file: `{kind, mime, size, caption?, fileName?}`, or null for
+ * a message without media. Voice notes (`ptt`) are kind `voice`. Sizes the message does not state are -1.
+ */
+export function describeMedia(message) {
+  const content = unwrap(message);
+  if (!content || typeof content !== 'object') return null;
+  for (const [key, kind] of MEDIA_KEYS) {
+    const media = content[key];
+    if (!media || typeof media !== 'object') continue;
+    const size = toNumber(media.fileLength);
+    const described = {
+      kind: kind === 'audio' && media.ptt ? 'voice' : kind,
+      mime: nonEmpty(media.mimetype)?.split(';')[0].trim().toLowerCase() ?? 'application/octet-stream',
+      size: Number.isFinite(size) && size >= 0 ? size : -1,
+    };
+    const caption = nonEmpty(media.caption);
+    if (caption) described.caption = caption;
+    const fileName = nonEmpty(media.fileName);
+    if (fileName) described.fileName = fileName;
+    return described;
+  }
+  return null;
+}
+
 /** The user part of a JID without its device suffix: `123:4@lid` → `123`. */
 export function jidUser(jid) {
   if (typeof jid !== 'string') return '';
@@ -149,18 +188,22 @@ export function chatOf(raw, { lidMap = {}, nowMs = 0 } = {}) {
 
 /**
  * Maps one Baileys WAMessage to the wire message record, or null when the host should not see it
- * (status broadcasts, protocol-only and empty messages, messages without text).
+ * (status broadcasts, protocol-only and empty messages, messages with neither text nor media).
  * @param {object} raw a WAMessage-shaped object
  * @param {{lidMap?: Record<string,string>|Map<string,string>, ownJid?: string, nowMs?: number}} options
  *   lidMap: LID user part → phone JID; ownJid: the linked account's phone JID (sender of own messages);
- *   nowMs: clock reading used when the message has no timestamp.
+ *   nowMs: clock reading used when the message has no timestamp; attachment: the wire attachment (after its
+ *   download) to put on the record; without it a media message carries only its description.
  */
-export function normaliseMessage(raw, { lidMap = {}, ownJid, nowMs = 0 } = {}) {
+export function normaliseMessage(raw, options = {}) {
+  const { lidMap = {}, ownJid, nowMs = 0 } = options;
   const key = raw?.key;
   if (!key?.id || isIgnoredChat(key.remoteJid) || !raw.message) return null;
   const content = unwrap(raw.message);
   const text = extractText(raw.message);
-  if (!content || text.trim() === '') return null;
+  const attachment = options.attachment ?? describeMedia(raw.message);
+  // A message with media but no text is kept: the host records the attachment.
+  if (!content || (text.trim() === '' && !attachment)) return null;
 
   const chatJid = translateJid(key.remoteJid, lidMap);
   const isFromMe = Boolean(key.fromMe);
@@ -179,5 +222,6 @@ export function normaliseMessage(raw, { lidMap = {}, ownJid, nowMs = 0 } = {}) {
   };
   const reply = replyOf(content, lidMap);
   if (reply) record.replyTo = reply;
+  if (attachment) record.attachments = [attachment];
   return record;
 }

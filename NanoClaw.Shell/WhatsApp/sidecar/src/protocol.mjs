@@ -5,6 +5,7 @@ export const PROTOCOL_VERSION = 1;
 
 const isString = (v) => typeof v === 'string';
 const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
+const isCount = (v) => Number.isSafeInteger(v) && v >= 0;
 
 /** Required fields of each command and how to check them. */
 const COMMANDS = {
@@ -12,12 +13,14 @@ const COMMANDS = {
   send: { id: isNonEmptyString, jid: isNonEmptyString, text: isString },
   typing: { jid: isNonEmptyString, on: (v) => typeof v === 'boolean' },
   sync_groups: {},
+  media: { dir: isNonEmptyString, groups: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) },
   logout: {},
   shutdown: {},
 };
 
 const OPTIONAL = {
   connect: { phone: isNonEmptyString, link: (v) => typeof v === 'boolean' },
+  media: { maxFileBytes: isCount, maxBytesPerGroupPerDay: isCount },
 };
 
 /**

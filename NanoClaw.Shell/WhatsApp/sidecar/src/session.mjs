@@ -8,8 +8,10 @@ import {
   DisconnectReason,
   Browsers,
   fetchLatestWaWebVersion,
+  downloadMediaMessage,
 } from '@whiskeysockets/baileys';
 import { chatOf, normaliseMessage, bareJid, jidUser } from './normalise.mjs';
+import { MediaStore } from './media.mjs';
 
 const REASONS = Object.fromEntries(
   Object.entries(DisconnectReason).filter(([, code]) => typeof code === 'number').map(([name, code]) => [code, name]),
@@ -31,6 +33,16 @@ export class Session {
     this.groupNames = new Map();
     this.pendingSaves = new Set();
     this.pairingRequested = false;
+    // No `media` command yet: no directory, so nothing is downloaded.
+    this.media = new MediaStore({}, (raw) =>
+      downloadMediaMessage(raw, 'stream', {}, { logger: this.logger, reuploadRequest: (m) => this.sock.updateMediaMessage(m) }));
+    // Messages are handled one after another, so a slow download never reorders a chat.
+    this.inbound = Promise.resolve();
+  }
+
+  /** The `media` command: where media goes, the limits, and which chats are registered groups (JID → folder). */
+  configureMedia(command) {
+    this.media.configure(command);
   }
 
   async connect({ authDir, phone, link = false }) {
@@ -148,6 +160,11 @@ export class Session {
   }
 
   onMessages(messages) {
+    this.inbound = this.inbound.then(() => this.handleMessages(messages));
+    return this.inbound;
+  }
+
+  async handleMessages(messages) {
     const nowMs = Date.now();
     for (const raw of messages) {
       try {
@@ -156,7 +173,8 @@ export class Session {
         if (!chat) continue;
         const name = chat.isGroup ? this.groupNames.get(chat.jid) : raw.key?.fromMe ? undefined : raw.pushName;
         this.emit('chat', { ...chat, ...(name ? { name } : {}) });
-        const message = normaliseMessage(raw, options);
+        const attachment = raw.key?.id ? await this.media.attachmentOf(raw, chat.jid) : null;
+        const message = normaliseMessage(raw, { ...options, ...(attachment ? { attachment } : {}) });
         if (message) this.emit('message', { message });
       } catch (error) {
         // One odd message must not take the rest down.

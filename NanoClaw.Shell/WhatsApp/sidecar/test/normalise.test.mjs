@@ -49,8 +49,10 @@ test('image and video captions are the text', () => {
   assert.equal(video.content, 'a dog');
 });
 
-test('an image without a caption has no text and is skipped', () => {
-  assert.equal(normaliseMessage(inGroup({ imageMessage: { mimetype: 'image/jpeg' } })), null);
+test('an image without a caption has no text but is kept for its attachment', () => {
+  const m = normaliseMessage(inGroup({ imageMessage: { mimetype: 'image/jpeg' } }));
+  assert.equal(m.content, '');
+  assert.deepEqual(m.attachments, [{ kind: 'image', mime: 'image/jpeg', size: -1 }]);
 });
 
 test('ephemeral (disappearing) wrapper is unwrapped', () => {
