@@ -66,6 +66,9 @@ public sealed class SessionDriver
 
     public RouterState State { get; private set; }
     public List<(PipelineEvent Event, IReadOnlyList<Decision> Decisions)> Log { get; } = [];
+
+    /// <summary>The state before each logged event (same index as <see cref="Log"/>).</summary>
+    public List<RouterState> Before { get; } = [];
     public IEnumerable<Decision> Decisions => Log.SelectMany(l => l.Decisions);
 
     public SessionDriver(int maxConcurrent) => State = Initial(maxConcurrent);
@@ -117,6 +120,7 @@ public sealed class SessionDriver
     public void Apply(PipelineEvent e)
     {
         var (next, decisions) = Router.Update(State, e);
+        Before.Add(State);
         State = next;
         Log.Add((e, decisions.ToList()));
         if (e is PipelineEvent.ContainerExited x) _live.Remove(x.Group);
