@@ -15,21 +15,38 @@ public abstract record Decision
     /// <param name="IsMain">True for the main group.</param>
     /// <param name="IsScheduledTask">True when a scheduled task starts the run.</param>
     /// <param name="Task">The task, for task runs (its context mode and script matter to the launch).</param>
-    public sealed record LaunchContainer(string GroupJid, string Folder, string Prompt, bool IsMain, bool IsScheduledTask, Option<ScheduledTask> Task) : Decision;
+    /// <param name="RunId">The id the core gave this run (timers and logs name it).</param>
+    public sealed record LaunchContainer(string GroupJid, string Folder, string Prompt, bool IsMain, bool IsScheduledTask, Option<ScheduledTask> Task,
+        long RunId) : Decision;
 
     /// <summary>Write text into the group's running container (its IPC input directory).</summary>
     /// <param name="GroupJid">The group's chat jid.</param>
+    /// <param name="Folder">The folder of the run that receives it.</param>
     /// <param name="Text">A formatted batch.</param>
-    public sealed record WriteInput(string GroupJid, string Text) : Decision;
+    /// <param name="RunId">The run that receives it.</param>
+    public sealed record WriteInput(string GroupJid, string Folder, string Text, long RunId) : Decision;
 
-    /// <summary>Write the group's <c>_close</c> sentinel.</summary>
+    /// <summary>
+    /// Write the group's <c>_close</c> sentinel: the core has decided to close run <paramref name="RunId"/> and pipes
+    /// nothing more into it; whatever arrives meanwhile waits for the group's next container.
+    /// </summary>
     /// <param name="GroupJid">The group's chat jid.</param>
-    public sealed record WriteClose(string GroupJid) : Decision;
+    /// <param name="Folder">The folder of the run being closed.</param>
+    /// <param name="RunId">The run being closed.</param>
+    public sealed record WriteClose(string GroupJid, string Folder, long RunId) : Decision;
 
-    /// <summary>Write the group's <c>_close</c> sentinel after a delay (task containers, SPEC §9).</summary>
-    /// <param name="GroupJid">The group's chat jid.</param>
-    /// <param name="Delay">How long to wait.</param>
-    public sealed record CloseTaskContainerAfter(string GroupJid, TimeSpan Delay) : Decision;
+    /// <summary>
+    /// Arm the timer <paramref name="Key"/> (replacing an armed timer with an equal key) and post
+    /// <see cref="PipelineEvent.TimerFired"/> with that key after <paramref name="Delay"/>. The core judges the event;
+    /// the shell never decides what a timer means.
+    /// </summary>
+    /// <param name="Key">Which timer, for which run.</param>
+    /// <param name="Delay">How long from now.</param>
+    public sealed record ArmTimer(TimerKey Key, TimeSpan Delay) : Decision;
+
+    /// <summary>Disarm the timer <paramref name="Key"/> if it has not fired (a fired one that is stale is ignored anyway).</summary>
+    /// <param name="Key">The timer.</param>
+    public sealed record CancelTimer(TimerKey Key) : Decision;
 
     /// <summary>Send text to a chat; it is already stripped of internal blocks and prefixed.</summary>
     /// <param name="ChatJid">Target chat.</param>
@@ -45,12 +62,6 @@ public abstract record Decision
     /// <param name="ChatJid">The chat.</param>
     /// <param name="Timestamp">The new cursor.</param>
     public sealed record AdvanceCursor(string ChatJid, string Timestamp) : Decision;
-
-    /// <summary>Feed <see cref="PipelineEvent.RetryTimerFired"/> back after <paramref name="Delay"/>.</summary>
-    /// <param name="GroupJid">The group's chat jid.</param>
-    /// <param name="Delay">Backoff delay.</param>
-    /// <param name="Attempt">Attempt number to echo in the event.</param>
-    public sealed record ScheduleRetry(string GroupJid, TimeSpan Delay, int Attempt) : Decision;
 
     /// <summary>Every retry failed; the messages wait for the next inbound message (log it).</summary>
     /// <param name="GroupJid">The group's chat jid.</param>

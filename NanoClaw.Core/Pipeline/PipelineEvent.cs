@@ -12,6 +12,13 @@ public abstract record PipelineEvent
     /// <param name="Message">The stored message.</param>
     public sealed record MessageStored(ChatMessage Message) : PipelineEvent;
 
+    /// <summary>
+    /// Several stored messages handed over together (startup recovery, the store's safety poll): each chat's messages
+    /// are judged as one batch, so the first container gets them all instead of only the oldest.
+    /// </summary>
+    /// <param name="Messages">The messages, any chats, any order.</param>
+    public sealed record MessagesStored(Seq<ChatMessage> Messages) : PipelineEvent;
+
     /// <summary>The set of registered groups changed (startup, or a registration through IPC).</summary>
     /// <param name="Groups">Every registered group by chat jid.</param>
     public sealed record GroupsChanged(Map<string, RegisteredGroup> Groups) : PipelineEvent;
@@ -30,10 +37,9 @@ public abstract record PipelineEvent
     /// <param name="Task">The task as stored.</param>
     public sealed record TaskDue(ScheduledTask Task) : PipelineEvent;
 
-    /// <summary>A retry timer set by <see cref="Decision.ScheduleRetry"/> fired.</summary>
-    /// <param name="Group">The group's chat jid.</param>
-    /// <param name="Attempt">The attempt number from the decision.</param>
-    public sealed record RetryTimerFired(string Group, int Attempt) : PipelineEvent;
+    /// <summary>A timer armed by <see cref="Decision.ArmTimer"/> fired. One for a run that is gone, or superseded, changes nothing.</summary>
+    /// <param name="Key">The key from the decision.</param>
+    public sealed record TimerFired(TimerKey Key) : PipelineEvent;
 
     /// <summary>The sender allowlist was (re)loaded: later triggers are judged by it.</summary>
     /// <param name="Allowlist">The policy now in force.</param>

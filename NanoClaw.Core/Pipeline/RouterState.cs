@@ -16,6 +16,7 @@ namespace NanoClaw.Core.Pipeline;
 /// <param name="MaxPendingPerChat">Most unprocessed messages kept per chat (oldest dropped first).</param>
 /// <param name="TaskCloseDelay">How long after a task's first result its container is closed (SPEC §9: 10 s).</param>
 /// <param name="Allowlist">Who may trigger the agent per chat (SPEC §5); <c>drop</c> mode is applied by the shell before storing.</param>
+/// <remarks><paramref name="Trigger"/> is the fallback for groups registered without a trigger of their own (SPEC §5).</remarks>
 public sealed record RouterConfig(
     AssistantOptions Assistant,
     TimeZoneInfo Zone,
@@ -24,6 +25,9 @@ public sealed record RouterConfig(
     TimeSpan TaskCloseDelay,
     SenderAllowlist Allowlist)
 {
+    /// <summary>How long an agent may wait for input after its turn before the core closes it (<c>timing.idle_timeout_ms</c>, 30 min).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Builds the configuration with the default bounds (500 pending messages per chat, tasks closed after 10 s).</summary>
     /// <param name="assistant">Assistant name and number mode.</param>
     /// <param name="zone">Time zone for prompts.</param>
@@ -35,6 +39,7 @@ public sealed record RouterConfig(
 }
 
 /// <summary>What the router remembers about a running container.</summary>
+/// <param name="Id">The run's id, assigned by the core when it decided to launch it; timers carry it.</param>
 /// <param name="Group">The group it runs for.</param>
 /// <param name="Task">The task, for task runs.</param>
 /// <param name="RollbackCursor">
@@ -44,15 +49,29 @@ public sealed record RouterConfig(
 /// <param name="OutputSent">True once anything was sent to the user in this run.</param>
 /// <param name="Error">The agent's error, once it reported one (the run then counts as failed).</param>
 /// <param name="FirstResult">First result text (task runs report it).</param>
-/// <param name="CloseScheduled">True once the delayed close of a task container was asked for.</param>
+/// <param name="TaskCloseArmed">True once the delayed close of a task container was armed.</param>
+/// <param name="Turn">How many turns the agent has ended; an idle timer is valid only for the turn that armed it.</param>
+/// <param name="IdleArmed">True while an idle timer for the current turn is armed.</param>
 public sealed record ActiveRun(
+    long Id,
     RegisteredGroup Group,
     Option<ScheduledTask> Task,
     Option<string> RollbackCursor,
     bool OutputSent,
     Option<string> Error,
     Option<string> FirstResult,
-    bool CloseScheduled);
+    bool TaskCloseArmed,
+    int Turn,
+    bool IdleArmed)
+{
+    /// <summary>A run just launched: nothing answered, no timers.</summary>
+    /// <param name="id">The run id.</param>
+    /// <param name="group">The group.</param>
+    /// <param name="task">The task, for task runs.</param>
+    /// <param name="rollbackCursor">The agent cursor before its first batch (message runs).</param>
+    public static ActiveRun Launched(long id, RegisteredGroup group, Option<ScheduledTask> task, Option<string> rollbackCursor) =>
+        new(id, group, task, rollbackCursor, false, None, None, false, 0, false);
+}
 
 /// <summary>Everything the router folds over.</summary>
 /// <param name="Config">Settings.</param>
@@ -62,6 +81,8 @@ public sealed record ActiveRun(
 /// <param name="Queue">The group queue.</param>
 /// <param name="Runs">Running containers by group jid.</param>
 /// <param name="DueTasks">Due tasks waiting in the queue, by task id.</param>
+/// <param name="Triggers">Each registered group's trigger matcher (its own <c>trigger_pattern</c>, else the assistant's).</param>
+/// <param name="NextRunId">The id the next launched run gets (ids are never reused).</param>
 public sealed record RouterState(
     RouterConfig Config,
     Map<OrdStringOrdinal, string, RegisteredGroup> Groups,
@@ -69,7 +90,9 @@ public sealed record RouterState(
     Map<OrdStringOrdinal, string, Seq<ChatMessage>> Unprocessed,
     QueueState Queue,
     Map<OrdStringOrdinal, string, ActiveRun> Runs,
-    Map<OrdStringOrdinal, string, ScheduledTask> DueTasks)
+    Map<OrdStringOrdinal, string, ScheduledTask> DueTasks,
+    Map<OrdStringOrdinal, string, TriggerMatcher> Triggers,
+    long NextRunId)
 {
     /// <summary>A router with nothing registered or running.</summary>
     /// <param name="config">Settings.</param>
@@ -77,7 +100,8 @@ public sealed record RouterState(
     /// <param name="agentCursors">Cursors loaded from the store (startup).</param>
     public static RouterState Initial(RouterConfig config, int maxConcurrent, Map<string, string> agentCursors = default) =>
         new(config, Ordinal(Map<string, RegisteredGroup>()), Ordinal(agentCursors), Map<OrdStringOrdinal, string, Seq<ChatMessage>>(),
-            QueueState.Initial(maxConcurrent), Map<OrdStringOrdinal, string, ActiveRun>(), Map<OrdStringOrdinal, string, ScheduledTask>());
+            QueueState.Initial(maxConcurrent), Map<OrdStringOrdinal, string, ActiveRun>(), Map<OrdStringOrdinal, string, ScheduledTask>(),
+            Map<OrdStringOrdinal, string, TriggerMatcher>(), 1);
 
     /// <summary>
     /// Re-keys a map by ordinal string comparison. Jids are identifiers: the default (culture-aware) string order can
@@ -91,6 +115,27 @@ public sealed record RouterState(
     /// their chat arrives; nothing already queued is withdrawn.
     /// </summary>
     public RouterState WithAllowlist(SenderAllowlist allowlist) => this with { Config = Config with { Allowlist = allowlist } };
+
+    /// <summary>The trigger that wakes the group of <paramref name="chatJid"/>: its own, or the assistant's <c>@Name</c>.</summary>
+    public TriggerMatcher TriggerOf(string chatJid) => Triggers.Find(chatJid).IfNone(Config.Trigger);
+
+    /// <summary>
+    /// The state with a new set of registered groups and their triggers. A matcher is built once per distinct trigger
+    /// text (it compiles a regex) and kept across changes; a group without a trigger of its own gets the assistant's.
+    /// </summary>
+    public RouterState WithGroups(Map<string, RegisteredGroup> groups)
+    {
+        var triggers = Map<OrdStringOrdinal, string, TriggerMatcher>();
+        foreach (var (jid, group) in groups)
+        {
+            var own = TriggerMatcher.Normalise(group.Trigger);
+            if (own.Length == 0 || string.Equals(own, Config.Trigger.Pattern, StringComparison.OrdinalIgnoreCase)) continue;
+            var matcher = Triggers.Values.FirstOrDefault(t => string.Equals(t.Pattern, own, StringComparison.OrdinalIgnoreCase))
+                ?? TriggerMatcher.ForPattern(own);
+            triggers = triggers.AddOrUpdate(jid, matcher);
+        }
+        return this with { Groups = Ordinal(groups), Triggers = triggers };
+    }
 
     /// <summary>The chat's agent cursor ("" when the agent has seen nothing).</summary>
     public string CursorOf(string chatJid) => AgentCursors.Find(chatJid).IfNone("");

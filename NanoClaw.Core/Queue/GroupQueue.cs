@@ -25,6 +25,8 @@ public static class GroupQueue
         ContainerIdle i => OnIdle(state, i.Group),
         ContainerExited x => OnExited(state, x.Group, x.Outcome),
         RetryDue r => OnRetryDue(state, r.Group, r.Attempt),
+        IdleExpired i => Close(state, i.Group, onlyIfIdle: true),
+        CloseDue c => Close(state, c.Group, onlyIfIdle: false),
         Shutdown => (state with { ShuttingDown = true }, NoCommands),
         _ => (state, NoCommands),
     };
@@ -72,6 +74,12 @@ public static class GroupQueue
                     ? Pipe(state, group, idle, work)
                     : (state.WithContainer(group, idle), NoCommands);
             });
+
+    /// <summary>Marks the container closing and asks for its close sentinel; from then on nothing is piped into it.</summary>
+    private static (QueueState, Seq<QueueCommand>) Close(QueueState state, string group, bool onlyIfIdle) =>
+        state.ContainerOf(group).Case is RunningContainer running && !running.CloseRequested && (running.IdleWaiting || !onlyIfIdle)
+            ? (state.WithContainer(group, running with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)))
+            : (state, NoCommands);
 
     private static (QueueState, Seq<QueueCommand>) OnExited(QueueState state, string group, RunOutcome outcome) =>
         state.ContainerOf(group).Match(

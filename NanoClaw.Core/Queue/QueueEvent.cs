@@ -37,6 +37,17 @@ public abstract record QueueEvent
     /// <param name="Attempt">The attempt number the timer was set for; stale timers are ignored.</param>
     public sealed record RetryDue(string Group, int Attempt) : QueueEvent;
 
+    /// <summary>
+    /// The group's container has waited for input for the idle timeout: close it if it still waits and is not closing.
+    /// A container that is busy again (it was given input) stays.
+    /// </summary>
+    /// <param name="Group">The group's chat jid.</param>
+    public sealed record IdleExpired(string Group) : QueueEvent;
+
+    /// <summary>Close the group's container whatever it is doing (a task container's close delay ran out), unless it is closing already.</summary>
+    /// <param name="Group">The group's chat jid.</param>
+    public sealed record CloseDue(string Group) : QueueEvent;
+
     /// <summary>The daemon is stopping: no new work starts from now on.</summary>
     public sealed record Shutdown : QueueEvent;
 }

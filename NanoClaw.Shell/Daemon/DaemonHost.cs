@@ -120,7 +120,7 @@ public static class DaemonHost
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
-            () => LanguageExt.Map<string, string>.Empty, TasksChanged, TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs), log)
+            () => LanguageExt.Map<string, string>.Empty, TasksChanged, log)
         {
             AssistantName = options.Assistant.Name,
         };
@@ -133,8 +133,8 @@ public static class DaemonHost
         // Sender allowlist (SPEC §5): drop mode at ingest, trigger mode in the router; re-read when the file changes.
         using var allowlist = new SenderAllowlistWatcher(SenderAllowlistLoader.DefaultPath, log, clock);
         allowlist.Changed += policy => loop.Post(new PipelineEvent.AllowlistChanged(policy));
-        var initial = RouterState.Initial(RouterConfig.Create(options.Assistant, zone, allowlist.Current), options.Container.MaxConcurrent,
-            store.RouterState.LastAgentTimestamps());
+        var routerConfig = RouterConfig.Create(options.Assistant, zone, allowlist.Current) with { IdleTimeout = TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs) };
+        var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         GroupsChanged();
 
@@ -144,12 +144,10 @@ public static class DaemonHost
         using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
         var trigger = new TriggerMatcher(options.Assistant.Name);
         using var denials = ingest.Stored.Where(m => !allowlist.Current.MayTrigger(m))
-            .Subscribe(m => store.Groups.Get(m.ChatJid).IfSome(g => AllowlistDenials.CheckTrigger(log, allowlist.Current, trigger, g, m)));
+            .Subscribe(m => store.Groups.Get(m.ChatJid).IfSome(g => AllowlistDenials.CheckTrigger(log, allowlist.Current, loop.Current?.TriggerOf(m.ChatJid) ?? trigger, g, m)));
 
-        // Startup recovery: anything after an agent cursor is handed to the pipeline again.
-        foreach (var group in store.Groups.All())
-            foreach (var message in store.Messages.BatchSince(group.Jid, store.RouterState.LastAgentTimestamps().Find(group.Jid).IfNone("")))
-                loop.Post(new PipelineEvent.MessageStored(message));
+        // Startup recovery: anything after an agent cursor is handed to the pipeline again, each group's as one batch.
+        loop.Post(new PipelineEvent.MessagesStored(StartupRecovery.Pending(store, initial.AgentCursors)));
 
         // Safety poll of the store (the pipeline ignores what it has already seen).
         var lastSeen = store.RouterState.LastTimestamp();
@@ -158,7 +156,7 @@ public static class DaemonHost
             try
             {
                 var (messages, cursor) = store.Messages.NewMessages(store.Groups.All().Map(g => g.Jid), lastSeen);
-                foreach (var m in messages) loop.Post(new PipelineEvent.MessageStored(m));
+                if (!messages.IsEmpty) loop.Post(new PipelineEvent.MessagesStored(messages));
                 if (cursor != lastSeen) store.RouterState.SetLastTimestamp(lastSeen = cursor);
             }
             catch (Exception e)

@@ -30,23 +30,17 @@ public sealed class DecisionPerformer
     private readonly Func<Map<string, string>> containerSecrets;
     private readonly Action tasksChanged;
     private readonly ILogger log;
-    private readonly ConcurrentDictionary<string, RunningContainer> running = new();
+    // Measurements only (task durations, the shutdown count); every decision comes from the core.
     private readonly ConcurrentDictionary<string, DateTimeOffset> taskStarts = new();
-    private readonly IdleCloser idle;
+    private int runningCount;
+    private readonly EventTimers timers;
     private readonly GroupWorkQueue files;
-    private volatile bool shuttingDown;
-
-    private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
 
     public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
-        TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, TimeSpan idleTimeout, ILogger log)
+        TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, ILogger log)
     {
         files = new GroupWorkQueue(log);
-        idle = new IdleCloser(clock, idleTimeout, jid => WithFolder(jid, f =>
-        {
-            log.Information("Closing idle agent of {Folder}", f);
-            runner.WriteCloseSentinel(f);
-        }));
+        timers = new EventTimers(clock, post);
         this.store = store;
         this.runner = runner;
         this.outbound = outbound;
@@ -59,14 +53,13 @@ public sealed class DecisionPerformer
     }
 
     /// <summary>Containers started by this daemon that have not exited yet.</summary>
-    public int RunningCount => running.Count;
+    public int RunningCount => Volatile.Read(ref runningCount);
+
+    /// <summary>Timers armed for the core and not yet fired.</summary>
+    public int ArmedTimers => timers.Count;
 
     /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
-    public void BeginShutdown()
-    {
-        shuttingDown = true;
-        idle.Dispose();
-    }
+    public void BeginShutdown() => timers.Dispose();
 
     public void Perform(Seq<Decision> decisions)
     {
@@ -81,13 +74,19 @@ public sealed class DecisionPerformer
                 Launch(launch);
                 break;
             case Decision.WriteInput input:
-                WithFolder(input.GroupJid, folder => runner.WriteInput(folder, input.Text));
+                OnFiles(input.Folder, folder => runner.WriteInput(folder, input.Text));
                 break;
             case Decision.WriteClose close:
-                WithFolder(close.GroupJid, runner.WriteCloseSentinel);
+                log.Information("Closing the agent of {Folder} (run {Run})", close.Folder, close.RunId);
+                OnFiles(close.Folder, runner.WriteCloseSentinel);
                 break;
-            case Decision.CloseTaskContainerAfter later:
-                After(later.Delay, () => WithFolder(later.GroupJid, runner.WriteCloseSentinel));
+            case Decision.ArmTimer arm:
+                if (arm.Key is TimerKey.Retry retry)
+                    log.Warning("Agent run for {Group} failed; retry {Attempt} in {Delay}", retry.Group, retry.Attempt, arm.Delay);
+                timers.Arm(arm.Key, arm.Delay);
+                break;
+            case Decision.CancelTimer cancel:
+                timers.Cancel(cancel.Key);
                 break;
             case Decision.SendMessage send:
                 _ = outbound.SendAsync(send.ChatJid, send.Text);
@@ -100,10 +99,6 @@ public sealed class DecisionPerformer
                 break;
             case Decision.SaveSession session:
                 store.Sessions.Set(session.GroupFolder, session.SessionId);
-                break;
-            case Decision.ScheduleRetry retry:
-                log.Warning("Agent run for {Group} failed; retry {Attempt} in {Delay}", retry.GroupJid, retry.Attempt, retry.Delay);
-                After(retry.Delay, () => post(new PipelineEvent.RetryTimerFired(retry.GroupJid, retry.Attempt)));
                 break;
             case Decision.RetriesExhausted exhausted:
                 log.Error("Agent for {Group} failed after every retry; its messages wait for the next inbound message", exhausted.GroupJid);
@@ -128,7 +123,7 @@ public sealed class DecisionPerformer
             launch.IsScheduledTask, AssistantName, launch.Task.Bind(t => t.Script), containerSecrets());
         var request = new ContainerRunRequest(group, input, store.Tasks.ListAll(), AvailableGroups(), Seq<(string, string)>());
         var startedAt = clock.GetUtcNow();
-        running[launch.GroupJid] = new RunningContainer(launch.Folder, startedAt);
+        Interlocked.Increment(ref runningCount);
         launch.Task.IfSome(t => taskStarts[t.Id] = startedAt);
         if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
 
@@ -150,21 +145,17 @@ public sealed class DecisionPerformer
         started.Match(
             Right: run =>
             {
-                log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
-                    launch.Task.Match(t => $" (task {t.Id})", () => ""));
+                log.Information("Started {Container} for {Folder}{Task} (run {Run})", run.Name, launch.Folder,
+                    launch.Task.Match(t => $" (task {t.Id})", () => ""), launch.RunId);
                 run.Outputs.Subscribe(
-                    output =>
-                    {
-                        idle.Touch(launch.GroupJid);
-                        post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
-                    },
+                    output => post(new PipelineEvent.ContainerOutput(launch.GroupJid, output)),
                     error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
                 _ = ReportExitAsync(launch.GroupJid, run);
             },
             Left: reason =>
             {
                 log.Error("Could not start a container for {Folder}: {Reason}", launch.Folder, reason);
-                running.TryRemove(launch.GroupJid, out _);
+                Interlocked.Decrement(ref runningCount);
                 post(new PipelineEvent.ContainerExited(launch.GroupJid, false));
             });
     }
@@ -183,8 +174,7 @@ public sealed class DecisionPerformer
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
         }
-        idle.Forget(groupJid);
-        running.TryRemove(groupJid, out _);
+        Interlocked.Decrement(ref runningCount);
         post(new PipelineEvent.ContainerExited(groupJid, success));
     }
 
@@ -231,33 +221,20 @@ public sealed class DecisionPerformer
 
     private static bool GroupFolderIsValid(string folder) => Core.Groups.GroupFolder.IsValid(folder);
 
-    /// <summary>Queues <paramref name="act"/> on the running group's file worker (after its start and earlier writes).</summary>
-    private void WithFolder(string groupJid, Action<string> act)
-    {
-        if (running.TryGetValue(groupJid, out var run))
+    /// <summary>
+    /// Queues <paramref name="act"/> on the group's file worker, after its start and earlier writes. A write for a run
+    /// that has just exited lands in an input directory the next start clears, so it cannot reach another run.
+    /// </summary>
+    private void OnFiles(string folder, Action<string> act) =>
+        files.Enqueue(folder, () =>
         {
-            var folder = run.Folder;
-            files.Enqueue(folder, () =>
+            try
             {
-                try
-                {
-                    act(folder);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    log.Error("IPC write for {Folder} failed: {Error}", folder, e.Message);
-                }
-            });
-        }
-    }
-
-    private void After(TimeSpan delay, Action act)
-    {
-        ITimer? timer = null;
-        timer = clock.CreateTimer(_ =>
-        {
-            timer?.Dispose();
-            if (!shuttingDown) act();
-        }, null, delay, Timeout.InfiniteTimeSpan);
-    }
+                act(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Error("IPC write for {Folder} failed: {Error}", folder, e.Message);
+            }
+        });
 }

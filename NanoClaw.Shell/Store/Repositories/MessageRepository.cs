@@ -284,6 +284,14 @@ public sealed class MessageRepository
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>The timestamp of the assistant's newest message in a chat (its last reply), if it has one.</summary>
+    public Option<string> LastBotMessageTimestamp(string chatJid)
+    {
+        using var c = db.Open();
+        return Optional(c.ExecuteScalar<string?>(
+            "SELECT MAX(timestamp) FROM messages WHERE chat_jid = @chatJid AND is_bot_message = 1", new { chatJid }));
+    }
+
     /// <summary>Every stored message of a chat, bot messages included, oldest first.</summary>
     public Seq<ChatMessage> AllOfChat(string chatJid)
     {

@@ -33,7 +33,8 @@ public class PipelineRxTests
         Assert.Equal(Start.AddSeconds(3), launch.At);
         Assert.Contains("chatter", ((LaunchContainer)launch.Decision).Prompt);
         Assert.Equal(Start.AddSeconds(5), seen.Single(s => s.Decision is SendMessage).At);
-        Assert.Equal((Start.AddSeconds(6), (Decision)new SetTyping(Team, false)), seen[^1]);
+        Assert.Equal((Start.AddSeconds(6), (Decision)new SetTyping(Team, false)), seen[^2]);
+        Assert.Equal((Start.AddSeconds(6), (Decision)new ArmTimer(new TimerKey.IdleExpiry(Team, 1, 1), Config.IdleTimeout)), seen[^1]);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class PipelineRxTests
             {
                 case LaunchContainer: launches.Add(scheduler.Now); break;
                 // What the shell does with a retry decision: a timer that feeds the event back.
-                case ScheduleRetry r: scheduler.Schedule(r.Delay, () => feedback.OnNext(new PipelineEvent.RetryTimerFired(r.GroupJid, r.Attempt))); break;
+                case ArmTimer a: scheduler.Schedule(a.Delay, () => feedback.OnNext(new PipelineEvent.TimerFired(a.Key))); break;
             }
         });
         scheduler.AdvanceBy(TimeSpan.FromMinutes(1));
@@ -69,7 +70,11 @@ public class PipelineRxTests
 
         using var _ = NanoClawPipeline.Decisions(script.Merge(feedback), Initial()).Subscribe(d =>
         {
-            if (d is CloseTaskContainerAfter c) scheduler.Schedule(c.Delay, () => closes.Add(scheduler.Now));
+            switch (d)
+            {
+                case ArmTimer a: scheduler.Schedule(a.Delay, () => feedback.OnNext(new PipelineEvent.TimerFired(a.Key))); break;
+                case WriteClose: closes.Add(scheduler.Now); break;
+            }
         });
         scheduler.AdvanceBy(TimeSpan.FromMinutes(1));
 

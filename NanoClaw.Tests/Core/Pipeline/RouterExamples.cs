@@ -70,7 +70,9 @@ public class RouterExamples
     public void The_end_of_a_turn_stops_typing_and_a_follow_up_is_piped_into_the_same_container()
     {
         var (idle, turn) = Run(Initial(), Stored(Team, 1, "@Andy hi"), Result(Team, "hello"), TurnEnded(Team));
-        Assert.Equal(new SetTyping(Team, false), turn[^1]);
+        Assert.Equal(new SetTyping(Team, false), turn[^2]);
+        // The agent waits for input: the core arms the idle timer for this run and this turn.
+        Assert.Equal(new ArmTimer(new TimerKey.IdleExpiry(Team, 1, 1), Config.IdleTimeout), turn[^1]);
         var followUp = Run(idle, Stored(Team, 5, "@Andy and tomorrow?")).Decisions;
         Assert.DoesNotContain(followUp, d => d is LaunchContainer);
         var input = Assert.Single(followUp.OfType<WriteInput>());
@@ -95,10 +97,11 @@ public class RouterExamples
     {
         var (launched, first) = Run(Initial(), Stored(Team, 1, "@Andy do it"));
         var (failed, retry) = Run(launched, AgentError(Team, "boom"), Exited(Team, success: false));
-        var timer = Assert.Single(retry.OfType<ScheduleRetry>());
+        var timer = Assert.Single(retry.OfType<ArmTimer>());
         Assert.Equal(TimeSpan.FromSeconds(5), timer.Delay);
+        Assert.Equal(new TimerKey.Retry(Team, 1), timer.Key);
         Assert.DoesNotContain(retry, d => d is AdvanceCursor);
-        var again = Run(failed, new PipelineEvent.RetryTimerFired(Team, timer.Attempt)).Decisions;
+        var again = Run(failed, new PipelineEvent.TimerFired(timer.Key)).Decisions;
         Assert.Equal(first.OfType<LaunchContainer>().Single().Prompt, Assert.Single(again.OfType<LaunchContainer>()).Prompt);
     }
 
@@ -106,9 +109,9 @@ public class RouterExamples
     public void A_failed_run_that_already_replied_keeps_the_cursor_and_does_not_answer_twice()
     {
         var (failed, decisions) = Run(Initial(), Stored(Team, 1, "@Andy do it"), Result(Team, "done"), Exited(Team, success: false));
-        var timer = Assert.Single(decisions.OfType<ScheduleRetry>());
+        var timer = Assert.Single(decisions.OfType<ArmTimer>());
         Assert.Equal(Message(Team, 1, "").Timestamp, failed.CursorOf(Team));
-        Assert.DoesNotContain(Run(failed, new PipelineEvent.RetryTimerFired(Team, timer.Attempt)).Decisions, d => d is LaunchContainer);
+        Assert.DoesNotContain(Run(failed, new PipelineEvent.TimerFired(timer.Key)).Decisions, d => d is LaunchContainer);
     }
 
     [Fact]
@@ -131,7 +134,7 @@ public class RouterExamples
 
         var (done, output) = Run(running, Result(Team, "Summary: all good"), Result(Team, "PS"), Exited(Team));
         Assert.Equal(new SendMessage(Team, "Andy: Summary: all good"), output[0]);
-        Assert.Single(output.OfType<CloseTaskContainerAfter>(), c => c.Delay == TimeSpan.FromSeconds(10));
+        Assert.Single(output.OfType<ArmTimer>(), c => c.Delay == TimeSpan.FromSeconds(10) && c.Key == new TimerKey.TaskClose(Team, l.RunId));
         Assert.Equal(new TaskFinished(task, true, Prelude.Some("Summary: all good"), Prelude.None), output[^1]);
         Assert.DoesNotContain(output, d => d is AdvanceCursor);
         Assert.True(done.Runs.IsEmpty);
@@ -151,7 +154,7 @@ public class RouterExamples
         var task = Task("t1", "team", Team);
         var (idle, _) = Run(Initial(), Stored(Team, 1, "@Andy hi"), TurnEnded(Team));
         var (closing, close) = Run(idle, new PipelineEvent.TaskDue(task));
-        Assert.Equal<Decision>([new WriteClose(Team)], close);
+        Assert.Equal<Decision>([new CancelTimer(new TimerKey.IdleExpiry(Team, 1, 1)), new WriteClose(Team, "team", 1)], close);
         var next = Run(closing, Exited(Team)).Decisions;
         Assert.Single(next.OfType<LaunchContainer>(), l => l.IsScheduledTask);
     }
@@ -206,7 +209,8 @@ public class RouterExamples
     public void Container_events_for_groups_without_a_container_change_nothing()
     {
         var initial = Initial();
-        foreach (var e in new[] { Result(Team, "x"), TurnEnded(Team), Exited(Team, false), new PipelineEvent.RetryTimerFired(Team, 1) })
+        foreach (var e in new[] { Result(Team, "x"), TurnEnded(Team), Exited(Team, false), new PipelineEvent.TimerFired(new TimerKey.Retry(Team, 1)),
+                     new PipelineEvent.TimerFired(new TimerKey.IdleExpiry(Team, 1, 1)), new PipelineEvent.TimerFired(new TimerKey.TaskClose(Team, 1)) })
         {
             var (next, decisions) = Router.Update(initial, e);
             Assert.Equal(initial, next);

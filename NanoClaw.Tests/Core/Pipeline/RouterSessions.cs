@@ -17,6 +17,8 @@ public abstract record Act
     public sealed record Error(int Pick) : Act;
     public sealed record Due(int Task) : Act;
     public sealed record FireRetries : Act;
+    /// <summary>A timer fires: one still armed, or (<paramref name="Stale"/>) any ever armed, including cancelled ones of earlier runs.</summary>
+    public sealed record Fire(int Pick, bool Stale) : Act;
 }
 
 public sealed record Session(int MaxConcurrent, Act[] Acts)
@@ -40,7 +42,8 @@ public static class SessionArbitraries
             (3, from p in Gen.Choose(0, 5) from s in Gen.Elements(true, true, false) select (Act)new Act.Exit(p, s)),
             (1, Gen.Choose(0, 5).Select(p => (Act)new Act.Error(p))),
             (2, Gen.Choose(0, 3).Select(t => (Act)new Act.Due(t))),
-            (1, Gen.Constant((Act)new Act.FireRetries())));
+            (1, Gen.Constant((Act)new Act.FireRetries())),
+            (3, from p in Gen.Choose(0, 7) from stale in Gen.Elements(false, false, true) select (Act)new Act.Fire(p, stale)));
 
     public static Arbitrary<Session> Sessions() =>
         Arb.From(
@@ -57,11 +60,15 @@ public static class SessionArbitraries
 public sealed class SessionDriver
 {
     private readonly List<string> _live = [];
-    private readonly List<Decision.ScheduleRetry> _timers = [];
+    private readonly List<TimerKey> _armed = [];
+    private readonly List<TimerKey> _everArmed = [];
     private int _second;
 
     public RouterState State { get; private set; }
     public List<(PipelineEvent Event, IReadOnlyList<Decision> Decisions)> Log { get; } = [];
+
+    /// <summary>The state before each logged event (same index as <see cref="Log"/>).</summary>
+    public List<RouterState> Before { get; } = [];
     public IEnumerable<Decision> Decisions => Log.SelectMany(l => l.Decisions);
 
     public SessionDriver(int maxConcurrent) => State = Initial(maxConcurrent);
@@ -88,35 +95,45 @@ public sealed class SessionDriver
             case Act.Exit x when Pick(x.Pick) is { } g: Apply(Exited(g, x.Success)); break;
             case Act.Due d: Apply(new PipelineEvent.TaskDue(Task($"t{d.Task}", AllGroups[GroupJids[d.Task]].Folder, GroupJids[d.Task]))); break;
             case Act.FireRetries:
-                var timers = _timers.ToList();
-                _timers.Clear();
-                foreach (var t in timers) Apply(new PipelineEvent.RetryTimerFired(t.GroupJid, t.Attempt));
+                foreach (var t in _armed.OfType<TimerKey.Retry>().ToList()) Apply(new PipelineEvent.TimerFired(t));
                 break;
+            case Act.Fire f when f.Stale && _everArmed.Count > 0: Apply(new PipelineEvent.TimerFired(_everArmed[f.Pick % _everArmed.Count])); break;
+            case Act.Fire f when !f.Stale && _armed.Count > 0: Apply(new PipelineEvent.TimerFired(_armed[f.Pick % _armed.Count])); break;
         }
     }
 
     /// <summary>Lets every container finish cleanly and every retry fire, until nothing is left to do.</summary>
     public void Drain()
     {
-        for (var guard = 0; guard < 1000 && (_live.Count > 0 || _timers.Count > 0); guard++)
+        for (var guard = 0; guard < 1000 && (_live.Count > 0 || _armed.Count > 0); guard++)
         {
             if (_live.Count > 0) Apply(Exited(_live[0]));
-            else Do(new Act.FireRetries());
+            else Apply(new PipelineEvent.TimerFired(_armed[0]));
         }
     }
 
     private string? Pick(int index) => _live.Count == 0 ? null : _live[index % _live.Count];
 
+    /// <summary>Groups whose container is running, in launch order.</summary>
+    public IReadOnlyList<string> Live => _live;
+
     public void Apply(PipelineEvent e)
     {
         var (next, decisions) = Router.Update(State, e);
+        Before.Add(State);
         State = next;
         Log.Add((e, decisions.ToList()));
         if (e is PipelineEvent.ContainerExited x) _live.Remove(x.Group);
+        if (e is PipelineEvent.TimerFired t) _armed.Remove(t.Key);
         foreach (var d in decisions)
         {
-            if (d is Decision.LaunchContainer l) _live.Add(l.GroupJid);
-            if (d is Decision.ScheduleRetry r) _timers.Add(r);
+            switch (d)
+            {
+                case Decision.LaunchContainer l: _live.Add(l.GroupJid); break;
+                // What the shell does: an armed key replaces an equal one; a cancelled one never fires.
+                case Decision.ArmTimer a: _armed.Remove(a.Key); _armed.Add(a.Key); _everArmed.Add(a.Key); break;
+                case Decision.CancelTimer c: _armed.Remove(c.Key); break;
+            }
         }
     }
 }
