@@ -34,6 +34,7 @@ public sealed class DecisionPerformer
     private readonly ConcurrentDictionary<string, DateTimeOffset> taskStarts = new();
     private readonly IdleCloser idle;
     private readonly GroupWorkQueue files;
+    private readonly Usage.UsageRecorder usage;
     private volatile bool shuttingDown;
 
     private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
@@ -56,6 +57,7 @@ public sealed class DecisionPerformer
         this.containerSecrets = containerSecrets;
         this.tasksChanged = tasksChanged;
         this.log = log;
+        usage = new Usage.UsageRecorder(store, clock, log);
     }
 
     /// <summary>Containers started by this daemon that have not exited yet.</summary>
@@ -152,14 +154,16 @@ public sealed class DecisionPerformer
             {
                 log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
                     launch.Task.Match(t => $" (task {t.Id})", () => ""));
+                var runId = usage.RunStarted(run.Name, launch.Folder, launch.GroupJid, launch.Task.Map(t => t.Id), clock.GetUtcNow());
                 run.Outputs.Subscribe(
                     output =>
                     {
+                        usage.Output(runId, output);
                         idle.Touch(launch.GroupJid);
                         post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
                     },
                     error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
-                _ = ReportExitAsync(launch.GroupJid, run);
+                _ = ReportExitAsync(launch.GroupJid, run, runId);
             },
             Left: reason =>
             {
@@ -169,19 +173,21 @@ public sealed class DecisionPerformer
             });
     }
 
-    private async Task ReportExitAsync(string groupJid, ContainerRun run)
+    private async Task ReportExitAsync(string groupJid, ContainerRun run, Option<long> runId)
     {
         var success = false;
         try
         {
             var result = await run.Completion;
             success = result.Status == OutputStatus.Success;
+            usage.RunEnded(runId, result);
             log.Information("Container {Container} ended: exit {Exit}{Timeout}, {Status} in {Duration}", run.Name, result.ExitCode,
                 result.TimedOut ? " (timed out)" : "", result.Status, result.Duration);
         }
         catch (Exception e)
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
+            usage.RunFailed(runId, e.Message);
         }
         idle.Forget(groupJid);
         running.TryRemove(groupJid, out _);
