@@ -37,7 +37,7 @@ public sealed class DecisionPerformer
     private readonly Usage.UsageRecorder usage;
     private volatile bool shuttingDown;
 
-    private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt);
+    private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt, string? Name = null);
 
     public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
         TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, TimeSpan idleTimeout, ILogger log)
@@ -62,6 +62,10 @@ public sealed class DecisionPerformer
 
     /// <summary>Containers started by this daemon that have not exited yet.</summary>
     public int RunningCount => running.Count;
+
+    /// <summary>Name (once started) and launch time of each running container, by group jid (for <c>nanoclaw status</c>).</summary>
+    public Map<string, Core.Status.ContainerFacts> Containers() =>
+        toMap(running.Select(p => (p.Key, new Core.Status.ContainerFacts(Optional(p.Value.Name), p.Value.StartedAt))));
 
     /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
     public void BeginShutdown()
@@ -154,6 +158,7 @@ public sealed class DecisionPerformer
             {
                 log.Information("Started {Container} for {Folder}{Task}", run.Name, launch.Folder,
                     launch.Task.Match(t => $" (task {t.Id})", () => ""));
+                running.AddOrUpdate(launch.GroupJid, _ => new RunningContainer(launch.Folder, clock.GetUtcNow(), run.Name), (_, r) => r with { Name = run.Name });
                 var runId = usage.RunStarted(run.Name, launch.Folder, launch.GroupJid, launch.Task.Map(t => t.Id), clock.GetUtcNow());
                 run.Outputs.Subscribe(
                     output =>

@@ -42,11 +42,14 @@ internal static class TurnUsageReader
     private static long? Long(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? (long)Math.Clamp(d, long.MinValue, long.MaxValue) : null;
 
+    /// <summary>
+    /// Claude Code prints binary doubles (0.0009580000000000001); rounded to 10 decimals (a ten-billionth of a dollar)
+    /// the noise goes and every real price survives.
+    /// </summary>
     private static decimal? Decimal(JsonNode? node)
     {
         if (node is not JsonValue v) return null;
-        if (v.TryGetValue<decimal>(out var m)) return m;
-        // Claude Code prints binary doubles (0.0009580000000000001); 15 significant digits is what they hold.
-        return v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Abs(d) < 1e15 ? (decimal)d : null;
+        if (v.TryGetValue<decimal>(out var m)) return Math.Round(m, 10);
+        return v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Abs(d) < 1e15 ? Math.Round((decimal)d, 10) : null;
     }
 }
