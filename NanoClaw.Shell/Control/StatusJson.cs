@@ -72,7 +72,8 @@ public static class StatusJson
 
     private static string Clean(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
-    private static JsonNode? Str(Option<string> value) => value.Match(v => (JsonNode?)JsonValue.Create(v), () => null);
+    // Not Match: LanguageExt refuses a null result from it.
+    private static JsonNode? Str(Option<string> value) => value.Case is string v ? JsonValue.Create(v) : null;
 
     private static JsonArray Array(Seq<JsonObject> items) => new(items.Select(i => (JsonNode?)i).ToArray());
 }
