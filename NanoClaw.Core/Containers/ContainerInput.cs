@@ -56,7 +56,14 @@ public enum OutputStatus
 /// <param name="Result">Text for the user, if any.</param>
 /// <param name="NewSessionId">Session id to save, if the agent reports one.</param>
 /// <param name="Error">Error text, if any.</param>
-public sealed record ContainerOutput(OutputStatus Status, Option<string> Result, Option<string> NewSessionId, Option<string> Error);
+public sealed record ContainerOutput(OutputStatus Status, Option<string> Result, Option<string> NewSessionId, Option<string> Error)
+{
+    /// <summary>
+    /// What the turn this record ends used (an optional field, <c>usage</c>, added in issue 19: older runners omit it
+    /// and older hosts ignore it). Only on the record that ends a turn.
+    /// </summary>
+    public Option<TurnUsage> Usage { get; init; }
+}
 
 /// <summary>The markers around each output record on a container's stdout.</summary>
 public static class OutputMarkers

@@ -81,6 +81,7 @@ public static class ContainerJson
             output.Result.Match(r => w.WriteString("result", r), () => w.WriteNull("result"));
             output.NewSessionId.IfSome(s => w.WriteString("newSessionId", s));
             output.Error.IfSome(e => w.WriteString("error", e));
+            output.Usage.IfSome(u => WriteUsage(w, u));
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -130,9 +131,37 @@ public static class ContainerJson
                     status == "success" ? OutputStatus.Success : OutputStatus.Error,
                     OptionalString(root, "result"),
                     OptionalString(root, "newSessionId"),
-                    OptionalString(root, "error"))),
+                    OptionalString(root, "error")) { Usage = UsageOf(root) }),
                 _ => Left<string, ContainerOutput>($"output status must be success or error, not '{status}'"),
             });
+
+    private static void WriteUsage(Utf8JsonWriter w, TurnUsage u)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("inputTokens", u.InputTokens);
+        w.WriteNumber("outputTokens", u.OutputTokens);
+        w.WriteNumber("cacheCreationInputTokens", u.CacheCreationInputTokens);
+        w.WriteNumber("cacheReadInputTokens", u.CacheReadInputTokens);
+        w.WriteNumber("costUsd", u.CostUsd);
+        w.WriteNumber("numTurns", u.NumTurns);
+        w.WriteNumber("durationApiMs", u.DurationApiMs);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The optional <c>usage</c> object. A record stays valid whatever this field holds: anything missing, mistyped,
+    /// negative or absurdly large makes it absent (the record comes from the container, so it bounds what it may claim).
+    /// </summary>
+    private static Option<TurnUsage> UsageOf(JsonElement root)
+    {
+        if (!root.TryGetProperty("usage", out var u) || u.ValueKind != JsonValueKind.Object) return None;
+        long Long(string name) => u.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : -1;
+        var cost = u.TryGetProperty("costUsd", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetDecimal(out var d) ? d : -1m;
+        var turns = Long("numTurns");
+        var usage = new TurnUsage(Long("inputTokens"), Long("outputTokens"), Long("cacheCreationInputTokens"), Long("cacheReadInputTokens"),
+            cost, turns is >= 0 and <= int.MaxValue ? (int)turns : -1, Long("durationApiMs"));
+        return usage.IsPlausible ? Some(usage) : None;
+    }
 
     private static Either<string, string> RequiredString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String

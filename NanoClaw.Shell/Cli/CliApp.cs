@@ -21,6 +21,8 @@ public static class CliApp
         root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
         root.Subcommands.Add(AuthCommand.Build());
         root.Subcommands.Add(TasksCommand.Build());
+        root.Subcommands.Add(UsageCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(ServiceCommand.Build());
         return root;

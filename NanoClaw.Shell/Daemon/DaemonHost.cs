@@ -178,6 +178,12 @@ public static class DaemonHost
         using var commandChanges = Setup.StoreChangeSignal.Watch(options.Paths.DataDir, () => { GroupsChanged(); TasksChanged(); }, log);
 
         foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
+        // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
+        await using var control = Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
+            () => Control.StatusJson.Render(Core.Status.StatusView.From(loop.Current ?? initial,
+                channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
+                store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))))),
+            log);
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",
             string.Join(", ", channels.Select(c => c.Name)), store.Groups.All().Count, rt.Executable);
 

@@ -35,6 +35,11 @@ public sealed class DecisionPerformer
     private int runningCount;
     private readonly EventTimers timers;
     private readonly GroupWorkQueue files;
+    private readonly Usage.UsageRecorder usage;
+    // Facts for `nanoclaw status` (name and start of each group's container); no decision reads them.
+    private readonly ConcurrentDictionary<string, RunningContainer> facts = new();
+
+    private sealed record RunningContainer(string Folder, DateTimeOffset StartedAt, string? Name = null);
 
     public DecisionPerformer(NanoClawStore store, ContainerRunner runner, OutboundRouter outbound, Action<PipelineEvent> post,
         TimeProvider clock, TimeZoneInfo zone, Func<Map<string, string>> containerSecrets, Action tasksChanged, ILogger log)
@@ -50,6 +55,7 @@ public sealed class DecisionPerformer
         this.containerSecrets = containerSecrets;
         this.tasksChanged = tasksChanged;
         this.log = log;
+        usage = new Usage.UsageRecorder(store, clock, log);
     }
 
     /// <summary>Containers started by this daemon that have not exited yet.</summary>
@@ -57,6 +63,10 @@ public sealed class DecisionPerformer
 
     /// <summary>Timers armed for the core and not yet fired.</summary>
     public int ArmedTimers => timers.Count;
+
+    /// <summary>Name (once started) and launch time of each running container, by group jid (for <c>nanoclaw status</c>).</summary>
+    public Map<string, Core.Status.ContainerFacts> Containers() =>
+        toMap(facts.Select(p => (p.Key, new Core.Status.ContainerFacts(Optional(p.Value.Name), p.Value.StartedAt))));
 
     /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
     public void BeginShutdown() => timers.Dispose();
@@ -125,6 +135,7 @@ public sealed class DecisionPerformer
         var startedAt = clock.GetUtcNow();
         Interlocked.Increment(ref runningCount);
         launch.Task.IfSome(t => taskStarts[t.Id] = startedAt);
+        facts[launch.GroupJid] = new RunningContainer(launch.Folder, startedAt);
         if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
 
         files.Enqueue(launch.Folder, () => StartRun(launch, request));
@@ -147,34 +158,44 @@ public sealed class DecisionPerformer
             {
                 log.Information("Started {Container} for {Folder}{Task} (run {Run})", run.Name, launch.Folder,
                     launch.Task.Match(t => $" (task {t.Id})", () => ""), launch.RunId);
+                facts.AddOrUpdate(launch.GroupJid, _ => new RunningContainer(launch.Folder, clock.GetUtcNow(), run.Name), (_, r) => r with { Name = run.Name });
+                var runId = usage.RunStarted(run.Name, launch.Folder, launch.GroupJid, launch.Task.Map(t => t.Id), clock.GetUtcNow());
                 run.Outputs.Subscribe(
-                    output => post(new PipelineEvent.ContainerOutput(launch.GroupJid, output)),
+                    output =>
+                    {
+                        usage.Output(runId, output);
+                        post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
+                    },
                     error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
-                _ = ReportExitAsync(launch.GroupJid, run);
+                _ = ReportExitAsync(launch.GroupJid, run, runId);
             },
             Left: reason =>
             {
                 log.Error("Could not start a container for {Folder}: {Reason}", launch.Folder, reason);
                 Interlocked.Decrement(ref runningCount);
+                facts.TryRemove(launch.GroupJid, out _);
                 post(new PipelineEvent.ContainerExited(launch.GroupJid, false));
             });
     }
 
-    private async Task ReportExitAsync(string groupJid, ContainerRun run)
+    private async Task ReportExitAsync(string groupJid, ContainerRun run, Option<long> runId)
     {
         var success = false;
         try
         {
             var result = await run.Completion;
             success = result.Status == OutputStatus.Success;
+            usage.RunEnded(runId, result);
             log.Information("Container {Container} ended: exit {Exit}{Timeout}, {Status} in {Duration}", run.Name, result.ExitCode,
                 result.TimedOut ? " (timed out)" : "", result.Status, result.Duration);
         }
         catch (Exception e)
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
+            usage.RunFailed(runId, e.Message);
         }
         Interlocked.Decrement(ref runningCount);
+        facts.TryRemove(groupJid, out _);
         post(new PipelineEvent.ContainerExited(groupJid, success));
     }
 

@@ -22,6 +22,7 @@ public sealed class NanoClawStore
         Tasks = new TaskRepository(connections, log);
         RunLogs = new RunLogRepository(connections);
         Outbox = new OutboxRepository(connections);
+        Usage = new UsageRepository(connections);
     }
 
     public StoreConnections Connections { get; }
@@ -33,6 +34,7 @@ public sealed class NanoClawStore
     public TaskRepository Tasks { get; }
     public RunLogRepository RunLogs { get; }
     public OutboxRepository Outbox { get; }
+    public UsageRepository Usage { get; }
 
     /// <summary>
     /// Opens (creating if needed) <c>{storeDir}/messages.db</c> and migrates it, upgrading a NanoClaw database in place.

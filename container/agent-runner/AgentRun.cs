@@ -26,6 +26,9 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
 
     private Option<string> _sessionId = input.SessionId;
 
+    /// <summary>Claude Code's running totals so far in this process, to turn them into per-turn amounts.</summary>
+    private ProcessTotals _totals = ProcessTotals.Start;
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var inbox = new InputQueue(paths.IpcInput, paths.CloseSentinel);
@@ -112,13 +115,15 @@ internal sealed class AgentRun(ContainerInput input, RunnerPaths paths, RecordWr
             if ((string?)message["type"] != "result") continue;
 
             var text = (string?)message["result"];
+            var (usage, totals) = TurnUsageReader.Read(message, _totals);
+            _totals = totals;
             if (message["is_error"] is JsonValue e && e.TryGetValue<bool>(out var isError) && isError)
             {
-                records.Error($"Claude Code ended the turn with an error ({(string?)message["subtype"]}): {text}", _sessionId);
+                records.Error($"Claude Code ended the turn with an error ({(string?)message["subtype"]}): {text}", _sessionId, usage);
                 return false;
             }
             records.Result(string.IsNullOrEmpty(text) ? null : text, _sessionId);
-            records.TurnEnded(_sessionId);
+            records.TurnEnded(_sessionId, usage);
             return true;
         }
         records.Error("Claude Code exited in the middle of a turn", _sessionId);

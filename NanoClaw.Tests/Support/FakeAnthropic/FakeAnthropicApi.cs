@@ -48,6 +48,15 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// Usage every Messages API response reports (message_start: input and cache tokens; message_delta: output tokens).
+    /// Null (the default): input tokens from the body's size, output tokens from the reply's, no cache tokens.
+    /// </summary>
+    public FakeUsage? FixedUsage { get; set; }
+
+    /// <summary>Messages API calls answered so far (count_tokens and unknown paths not counted).</summary>
+    public int MessagesAnswered => Volatile.Read(ref _messageCounter);
+
     /// <summary>Queues replies for the next conversation turns, in order.</summary>
     public void Script(params ScriptedReply[] replies)
     {
@@ -126,12 +135,12 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
         http.Response.Headers["request-id"] = "req_fake_" + id;
         if (!request.Streams)
         {
-            await Json(http, SseEvents.Message(reply, id, model, inputTokens));
+            await Json(http, SseEvents.Message(reply, id, model, inputTokens, FixedUsage));
             return;
         }
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         http.Response.Headers.CacheControl = "no-cache";
-        foreach (var (name, data) in SseEvents.For(reply, id, model, inputTokens))
+        foreach (var (name, data) in SseEvents.For(reply, id, model, inputTokens, FixedUsage))
         {
             await http.Response.WriteAsync($"event: {name}\ndata: {data.ToJsonString()}\n\n");
             await http.Response.Body.FlushAsync();

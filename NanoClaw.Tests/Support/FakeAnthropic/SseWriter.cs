@@ -8,7 +8,7 @@ namespace NanoClaw.Tests.Support.FakeAnthropic;
 /// </summary>
 public static class SseEvents
 {
-    public static IEnumerable<(string Event, JsonObject Data)> For(ScriptedReply reply, string messageId, string model, int inputTokens)
+    public static IEnumerable<(string Event, JsonObject Data)> For(ScriptedReply reply, string messageId, string model, int inputTokens, FakeUsage? fixedUsage = null)
     {
         yield return ("message_start", new JsonObject
         {
@@ -22,7 +22,7 @@ public static class SseEvents
                 ["content"] = new JsonArray(),
                 ["stop_reason"] = null,
                 ["stop_sequence"] = null,
-                ["usage"] = Usage(inputTokens, 1),
+                ["usage"] = fixedUsage is { } f ? Usage(f.InputTokens, 1, f.CacheCreationInputTokens, f.CacheReadInputTokens) : Usage(inputTokens, 1),
             },
         });
         yield return ("ping", new JsonObject { ["type"] = "ping" });
@@ -50,13 +50,13 @@ public static class SseEvents
         {
             ["type"] = "message_delta",
             ["delta"] = new JsonObject { ["stop_reason"] = reply.StopReason, ["stop_sequence"] = null },
-            ["usage"] = new JsonObject { ["output_tokens"] = OutputTokens(reply) },
+            ["usage"] = new JsonObject { ["output_tokens"] = fixedUsage?.OutputTokens ?? OutputTokens(reply) },
         });
         yield return ("message_stop", new JsonObject { ["type"] = "message_stop" });
     }
 
     /// <summary>The same reply as one non-streaming Messages API response.</summary>
-    public static JsonObject Message(ScriptedReply reply, string messageId, string model, int inputTokens) => new()
+    public static JsonObject Message(ScriptedReply reply, string messageId, string model, int inputTokens, FakeUsage? fixedUsage = null) => new()
     {
         ["id"] = messageId,
         ["type"] = "message",
@@ -70,14 +70,16 @@ public static class SseEvents
         })).ToArray()),
         ["stop_reason"] = reply.StopReason,
         ["stop_sequence"] = null,
-        ["usage"] = Usage(inputTokens, OutputTokens(reply)),
+        ["usage"] = fixedUsage is { } u
+            ? Usage(u.InputTokens, u.OutputTokens, u.CacheCreationInputTokens, u.CacheReadInputTokens)
+            : Usage(inputTokens, OutputTokens(reply)),
     };
 
-    private static JsonObject Usage(int input, int output) => new()
+    private static JsonObject Usage(int input, int output, int cacheCreation = 0, int cacheRead = 0) => new()
     {
         ["input_tokens"] = input,
-        ["cache_creation_input_tokens"] = 0,
-        ["cache_read_input_tokens"] = 0,
+        ["cache_creation_input_tokens"] = cacheCreation,
+        ["cache_read_input_tokens"] = cacheRead,
         ["output_tokens"] = output,
     };
 
@@ -100,3 +102,6 @@ public static class SseEvents
         for (var i = 0; i < text.Length; i += size) yield return text.Substring(i, Math.Min(size, text.Length - i));
     }
 }
+
+/// <summary>Token usage the fake reports for every Messages API response, so a test knows the exact totals.</summary>
+public sealed record FakeUsage(int InputTokens, int OutputTokens, int CacheCreationInputTokens, int CacheReadInputTokens);

@@ -15,11 +15,12 @@ internal sealed class RecordWriter(TextWriter stdout)
     public void Result(string? text, Option<string> sessionId) =>
         Write(new ContainerOutput(OutputStatus.Success, Optional(text), sessionId, None));
 
-    public void TurnEnded(Option<string> sessionId) =>
-        Write(new ContainerOutput(OutputStatus.Success, None, sessionId, None));
+    /// <summary>The end of a turn, with what it used when Claude Code reported it.</summary>
+    public void TurnEnded(Option<string> sessionId, Option<TurnUsage> usage = default) =>
+        Write(new ContainerOutput(OutputStatus.Success, None, sessionId, None) { Usage = usage });
 
-    public void Error(string error, Option<string> sessionId) =>
-        Write(new ContainerOutput(OutputStatus.Error, None, sessionId, Some(error)));
+    public void Error(string error, Option<string> sessionId, Option<TurnUsage> usage = default) =>
+        Write(new ContainerOutput(OutputStatus.Error, None, sessionId, Some(error)) { Usage = usage });
 
     private void Write(ContainerOutput output)
     {
