@@ -1,0 +1,99 @@
+using NanoClaw.Shell.LocalChat;
+using NanoClaw.Tests.Agent;
+using NanoClaw.Tests.EndToEnd;
+using NanoClaw.Tests.Support.FakeAnthropic;
+using Xunit.Abstractions;
+
+namespace NanoClaw.Tests.Sandbox;
+
+/// <summary>
+/// Issue 14, "Rootless Podman exercised in CI": the real daemon run by a non-root user
+/// (<see cref="RootlessUser"/>, prepared by <c>.ci/setup-rootless.sh</c>) in an installation it owns, with that user's
+/// rootless Podman, the real agent image (copied into its storage), the real Claude Code CLI and the fake Anthropic API
+/// on the host's loopback, credential proxy on (the shipped default). A triggered message gets exactly one reply, the
+/// agent's container runs in a user namespace where nothing maps to host root, and the key hunt of
+/// <see cref="ProxyKeyHuntTests"/> finds nothing while the fake API saw the real key arrive from the proxy.
+/// </summary>
+[Trait("Category", "Sandbox")]
+[Collection("RealClaude")]
+public sealed class RootlessPodmanTests : IClassFixture<AgentImageFixture>, IClassFixture<RootlessPodmanFixture>
+{
+    private static readonly TimeSpan Turn = TimeSpan.FromSeconds(300);
+
+    /// <summary>What the container sees of its user namespace, and who it runs as.</summary>
+    private const string UsernsProbe = "echo HUNT-USERNS; echo \"uid=$(id -u) gid=$(id -g)\"; cat /proc/self/uid_map; echo HUNT-USERNS-END";
+
+    private readonly RootlessPodmanFixture rootless;
+    private readonly ITestOutputHelper output;
+
+    public RootlessPodmanTests(AgentImageFixture image, RootlessPodmanFixture rootless, ITestOutputHelper output)
+    {
+        Assert.True(image.Problem is null, image.Problem);
+        Assert.True(rootless.Problem is null, rootless.Problem);
+        this.rootless = rootless;
+        this.output = output;
+    }
+
+    /// <summary>The default network: rootless Podman's own (slirp4netns for Podman 4).</summary>
+    [RootlessFact]
+    public Task A_non_root_daemon_answers_once_through_rootless_podman_and_its_agent_finds_no_key() => RunAsync(network: "");
+
+    [RootlessFact]
+    public Task A_non_root_daemon_answers_once_through_rootless_podman_and_its_agent_finds_no_key_with_network_none() => RunAsync(network: "none");
+
+    private async Task RunAsync(string network)
+    {
+        var user = rootless.User;
+        await using var api = await FakeAnthropicApi.StartAsync();
+        using var installation = new Installation(api, whatsApp: false);
+        var config = Path.Combine(installation.Root, "config.yml");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("network: host", $"network: \"{network}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("credential_proxy", File.ReadAllText(config), StringComparison.Ordinal); // the shipped default: on
+        const string folder = "hunted";
+        installation.Register(LocalChatFrame.JidFor(folder), folder);
+        user.Own(installation.Root);
+        api.Script([KeyHunt.Bash(UsernsProbe, "look at the user namespace"), .. KeyHunt.Steps()]);
+
+        var env = new Dictionary<string, string>(user.Environment) { ["NANOCLAW_CONTAINER__IMAGE"] = ImageRunnerLauncher.Image };
+        var daemon = await DaemonProcess.StartAsync(installation.Root, env, runAs: (user.Name, rootless.DaemonDll));
+        try
+        {
+            Assert.Equal(user.Uid, RootlessUser.RealUidOf(daemon.Pid));
+            string container;
+            await using (var chat = await ChatSession.OpenAsync(installation.SocketPath, folder))
+            {
+                await chat.SayAsync("@Andy find my API key");
+                await chat.WaitForReplyContainingAsync(KeyHunt.Done, Turn);
+                container = Assert.Single(daemon.StartedContainers, c => c.Folder == folder).Name;
+                await daemon.WaitForContainerEndAsync(container, TimeSpan.FromSeconds(90));
+                // Exactly one reply for the one triggered message, and it is the agent's last text.
+                var reply = Assert.Single(chat.Replies);
+                Assert.Contains(KeyHunt.Done, reply, StringComparison.Ordinal);
+                Assert.DoesNotContain(api.ApiKey, reply, StringComparison.Ordinal);
+            }
+
+            // Rootless for real: the agent ran as the daemon's user mapping, in a user namespace where no id is host root.
+            var userns = KeyHunt.ResultOf(api, "HUNT-USERNS");
+            output.WriteLine(userns);
+            var map = userns.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 3 && f.All(x => x.All(char.IsAsciiDigit))).Select(f => (Inside: long.Parse(f[0]), Host: long.Parse(f[1]), Count: long.Parse(f[2]))).ToList();
+            Assert.NotEmpty(map);
+            Assert.DoesNotContain(map, m => m.Host == 0);
+            Assert.Contains(map, m => m.Host == user.Uid && m.Count == 1);
+            Assert.DoesNotContain(map, m => m.Count == 4294967295); // the initial namespace's identity map: not rootless
+
+            await KeyHunt.VerifyAsync(api, daemon, main: false);
+            output.WriteLine(string.Join('\n', daemon.Lines.Where(l => l.Contains("Container", StringComparison.Ordinal)).Take(10)));
+        }
+        finally
+        {
+            await daemon.StopAsync(TimeSpan.FromSeconds(30));
+            user.RemoveContainers(daemon.StartedContainers.Select(c => c.Name));
+            await daemon.DisposeAsync();
+        }
+        Assert.DoesNotContain(user.Containers(), n => daemon.StartedContainers.Any(c => c.Name == n));
+        var leaks = installation.FilesContaining(api.ApiKey);
+        Assert.True(leaks.Count == 0, "key found in: " + string.Join(", ", leaks));
+        Assert.DoesNotContain(api.ApiKey, daemon.Output, StringComparison.Ordinal);
+    }
+}
