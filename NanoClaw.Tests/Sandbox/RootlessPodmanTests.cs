@@ -12,7 +12,9 @@ namespace NanoClaw.Tests.Sandbox;
 /// rootless Podman, the real agent image (copied into its storage), the real Claude Code CLI and the fake Anthropic API
 /// on the host's loopback, credential proxy on (the shipped default). A triggered message gets exactly one reply, the
 /// agent's container runs in a user namespace where nothing maps to host root, and the key hunt of
-/// <see cref="ProxyKeyHuntTests"/> finds nothing while the fake API saw the real key arrive from the proxy.
+/// <see cref="ProxyKeyHuntTests"/> finds nothing while the fake API saw the real key arrive from the proxy. The agent can
+/// write its group folder and session store, and what it writes belongs to the daemon's user on the host (on the code
+/// before <c>--userns=keep-id</c> it ran as a subordinate uid and got "Permission denied" there).
 /// </summary>
 [Trait("Category", "Sandbox")]
 [Collection("RealClaude")]
@@ -21,7 +23,9 @@ public sealed class RootlessPodmanTests : IClassFixture<AgentImageFixture>, ICla
     private static readonly TimeSpan Turn = TimeSpan.FromSeconds(300);
 
     /// <summary>What the container sees of its user namespace, and who it runs as.</summary>
-    private const string UsernsProbe = "echo HUNT-USERNS; echo \"uid=$(id -u) gid=$(id -g)\"; cat /proc/self/uid_map; echo HUNT-USERNS-END";
+    private const string UsernsProbe =
+        "echo HUNT-USERNS; echo \"uid=$(id -u) gid=$(id -g)\"; cat /proc/self/uid_map; " +
+        "echo rootless > /workspace/group/agent-note.txt && echo WRITE-OK; echo HUNT-USERNS-END";
 
     private readonly RootlessPodmanFixture rootless;
     private readonly ITestOutputHelper output;
@@ -81,6 +85,15 @@ public sealed class RootlessPodmanTests : IClassFixture<AgentImageFixture>, ICla
             Assert.DoesNotContain(map, m => m.Host == 0);
             Assert.Contains(map, m => m.Host == user.Uid && m.Count == 1);
             Assert.DoesNotContain(map, m => m.Count == 4294967295); // the initial namespace's identity map: not rootless
+
+            // Its mounts are writable, and what it wrote is the daemon's user's on the host (keep-id), not a subordinate uid's.
+            Assert.Contains("WRITE-OK", userns, StringComparison.Ordinal);
+            var note = Path.Combine(installation.GroupsDir, folder, "agent-note.txt");
+            Assert.True(File.Exists(note), "the agent's note is not in its group folder on the host");
+            Assert.Equal(user.Uid, RootlessUser.OwnerOf(note));
+            var transcripts = Directory.EnumerateFiles(Path.Combine(installation.DataDir, "sessions", folder, ".claude"), "*.jsonl", SearchOption.AllDirectories).ToList();
+            Assert.True(transcripts.Count > 0, "Claude Code wrote no session transcript into the session store");
+            Assert.All(transcripts, t => Assert.Equal(user.Uid, RootlessUser.OwnerOf(t)));
 
             await KeyHunt.VerifyAsync(api, daemon, main: false);
             output.WriteLine(string.Join('\n', daemon.Lines.Where(l => l.Contains("Container", StringComparison.Ordinal)).Take(10)));

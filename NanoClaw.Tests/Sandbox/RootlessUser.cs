@@ -97,6 +97,15 @@ public sealed record RootlessUser(string Name, int Uid, int Gid, string Home)
         int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
             .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
+    /// <summary>The owner uid of a file (<c>stat</c>; links not followed).</summary>
+    public static int OwnerOf(string path)
+    {
+        using var p = Process.Start(new ProcessStartInfo("stat", ["-c", "%u", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return int.Parse(output.Trim(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Skip reason for a rootless test: null (run) under CI=true, or when this is root and the user exists.</summary>
     public static string? SkipReason() =>
         Requirements.IsCi || (CanSwitch && Find() is not null)
