@@ -1,3 +1,4 @@
+using System.Globalization;
 using NanoClaw.Shell.LocalChat;
 using NanoClaw.Tests.Agent;
 using NanoClaw.Tests.EndToEnd;
@@ -11,7 +12,8 @@ namespace NanoClaw.Tests.Sandbox;
 /// (<see cref="RootlessUser"/>, prepared by <c>.ci/setup-rootless.sh</c>) in an installation it owns, with that user's
 /// rootless Podman, the real agent image (copied into its storage), the real Claude Code CLI and the fake Anthropic API
 /// on the host's loopback, credential proxy on (the shipped default). A triggered message gets exactly one reply, the
-/// agent's container runs in a user namespace where nothing maps to host root, and the key hunt of
+/// agent's container runs in a user namespace inside the user's rootless Podman namespace, where nothing is host root,
+/// and the key hunt of
 /// <see cref="ProxyKeyHuntTests"/> finds nothing while the fake API saw the real key arrive from the proxy. The agent can
 /// write its group folder and session store, and what it writes belongs to the daemon's user on the host (on the code
 /// before <c>--userns=keep-id</c> it ran as a subordinate uid and got "Permission denied" there).
@@ -45,6 +47,12 @@ public sealed class RootlessPodmanTests : IClassFixture<AgentImageFixture>, ICla
     [RootlessFact]
     public Task A_non_root_daemon_answers_once_through_rootless_podman_and_its_agent_finds_no_key_with_network_none() => RunAsync(network: "none");
 
+    private static List<(long Inside, long Outside, long Count)> UidMap(string text) =>
+        text.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 3 && f.All(x => x.All(char.IsAsciiDigit)))
+            .Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture)))
+            .ToList();
+
     private async Task RunAsync(string network)
     {
         var user = rootless.User;
@@ -76,15 +84,20 @@ public sealed class RootlessPodmanTests : IClassFixture<AgentImageFixture>, ICla
                 Assert.DoesNotContain(api.ApiKey, reply, StringComparison.Ordinal);
             }
 
-            // Rootless for real: the agent ran as the daemon's user mapping, in a user namespace where no id is host root.
+            // Rootless for real: the container is in a user namespace (no identity map) where the daemon's uid is itself
+            // (keep-id: inside uid -> 0 of the parent namespace, i.e. the user) ...
             var userns = KeyHunt.ResultOf(api, "HUNT-USERNS");
             output.WriteLine(userns);
-            var map = userns.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length == 3 && f.All(x => x.All(char.IsAsciiDigit))).Select(f => (Inside: long.Parse(f[0]), Host: long.Parse(f[1]), Count: long.Parse(f[2]))).ToList();
+            var map = UidMap(userns);
             Assert.NotEmpty(map);
-            Assert.DoesNotContain(map, m => m.Host == 0);
-            Assert.Contains(map, m => m.Host == user.Uid && m.Count == 1);
             Assert.DoesNotContain(map, m => m.Count == 4294967295); // the initial namespace's identity map: not rootless
+            Assert.Contains(map, m => m == (user.Uid, 0, 1));
+            // ... and that parent, the user's rootless Podman namespace, holds only the user and its subordinate ids: no host root.
+            var (code, parent) = user.Run("podman", "unshare", "cat", "/proc/self/uid_map");
+            Assert.True(code == 0, parent);
+            var parentMap = UidMap(parent);
+            Assert.Contains(parentMap, m => m == (0, user.Uid, 1));
+            Assert.DoesNotContain(parentMap, m => m.Outside == 0);
 
             // Its mounts are writable, and what it wrote is the daemon's user's on the host (keep-id), not a subordinate uid's.
             Assert.Contains("WRITE-OK", userns, StringComparison.Ordinal);
