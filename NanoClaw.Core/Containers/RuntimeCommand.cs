@@ -32,6 +32,12 @@ public sealed record ContainerRunSpec(
     string Image,
     Seq<(string Name, string Value)> ExtraEnv)
 {
+    /// <summary>
+    /// The daemon itself runs as a non-root user (so Podman is rootless). Not <see cref="HostUid"/>: a root daemon runs
+    /// containers as <c>container.agent_uid</c>, and rootful Podman refuses <c>--userns=keep-id</c>.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     /// <summary>Network to join (<c>--network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";
 
@@ -72,7 +78,7 @@ public static class RuntimeCommand
     /// the writable mounts belong to the container's root, so the agent (<c>--user</c> uid:gid, or the image's node)
     /// could not write its group folder, session store or IPC directory.
     /// </summary>
-    public static bool RootlessKeepId(ContainerCli cli, int uid) => cli == ContainerCli.Podman && uid != 0;
+    public static bool RootlessKeepId(ContainerCli cli, bool rootless) => cli == ContainerCli.Podman && rootless;
 
     /// <summary>Home of the image's user; a tmpfs when the root filesystem is read-only.</summary>
     public const string ContainerHome = "/home/node";
@@ -85,7 +91,7 @@ public static class RuntimeCommand
         args.AddRange(LimitArgs(cli, spec.Limits));
         foreach (var m in spec.Mounts) args.AddRange(MountArgs(cli, m));
         args.AddRange(["-e", $"TZ={spec.TimeZone}"]);
-        if (RootlessKeepId(cli, spec.HostUid)) args.Add("--userns=keep-id");
+        if (RootlessKeepId(cli, spec.Rootless)) args.Add("--userns=keep-id");
         var user = UserMapping(spec.HostUid, spec.HostGid);
         user.IfSome(u =>
         {

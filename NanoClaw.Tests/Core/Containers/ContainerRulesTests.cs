@@ -29,11 +29,13 @@ public class ContainerRulesTests
     {
         Assert.Equal(
             "run -i --rm --name nanoclaw-main-1700000000000 -v /p:/workspace/project:ro -v /g/main:/workspace/group -e TZ=Europe/Berlin --userns=keep-id -e ANTHROPIC_BASE_URL=http://10.0.2.2:3001 img:1",
-            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1000))));
+            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1000) with { Rootless = true })));
         Assert.Equal(
             "run -i --rm --name nanoclaw-main-1700000000000 -v /p:/workspace/project:ro -v /g/main:/workspace/group -e TZ=Europe/Berlin --userns=keep-id --user 1001:1002 -e HOME=/home/node -e ANTHROPIC_BASE_URL=http://10.0.2.2:3001 img:1",
-            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1001))));
-        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Docker, Spec(1001)));
+            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1001) with { Rootless = true })));
+        // A root daemon runs containers as agent_uid: still rootful Podman, no keep-id.
+        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Podman, Spec(59999)));
+        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Docker, Spec(1001) with { Rootless = true }));
         Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Apple, Spec(501)));
     }
 
