@@ -9,7 +9,20 @@ set -uo pipefail
 mode=${1:?snapshot or check}; file=${2:?state file}
 GRACE=${NANOCLAW_LEAK_GRACE_SECONDS:-60}
 
-containers() { command -v podman >/dev/null 2>&1 && podman ps -a --filter name=nanoclaw- --format '{{.Names}}' 2>/dev/null | sort; }
+# Root's containers, and those of the rootless test user (.ci/setup-rootless.sh) as "nanoclaw-rootless/NAME": root's
+# podman does not see another user's rootless containers.
+ROOTLESS_USER=nanoclaw-rootless
+rootless_podman() {
+  local uid; uid=$(id -u "$ROOTLESS_USER" 2>/dev/null) || return 1
+  [ "$(id -u)" = 0 ] || return 1
+  (cd / && ${LEAK_TIMEOUT:+timeout "$LEAK_TIMEOUT"} setpriv --reuid="$uid" --regid="$(id -g "$ROOTLESS_USER")" --init-groups env -i PATH=/usr/bin:/bin \
+    HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" XDG_RUNTIME_DIR="/run/user/$uid" podman "$@")
+}
+containers() {
+  command -v podman >/dev/null 2>&1 || return 0
+  { podman ps -a --filter name=nanoclaw- --format '{{.Names}}' 2>/dev/null
+    rootless_podman ps -a --filter name=nanoclaw- --format "$ROOTLESS_USER/{{.Names}}" 2>/dev/null; } | sort
+}
 # The daemon (nanoclaw, or nanoclaw.dll under dotnet) and the agent runner on the host; never this script or a grep.
 processes() {
   ps -eo pid=,args= 2>/dev/null | awk -v self=$$ '
@@ -27,7 +40,12 @@ case "$mode" in
     new_containers() { containers | while read -r c; do grep -qxF "container $c" "$file" || echo "$c"; done; }
     new_processes() { processes | while read -r pid args; do grep -qxF "pid $pid" "$file" || echo "$pid $args"; done; }
     # In-flight --rm containers: wait for each to end (bounded), then look again.
-    for c in $(new_containers); do timeout "$GRACE" podman wait "$c" >/dev/null 2>&1 || true; done
+    for c in $(new_containers); do
+      case "$c" in
+        "$ROOTLESS_USER"/*) LEAK_TIMEOUT=$GRACE rootless_podman wait "${c#"$ROOTLESS_USER"/}" ;;
+        *) timeout "$GRACE" podman wait "$c" ;;
+      esac >/dev/null 2>&1 || true
+    done
     # --rm removal follows the exit; a daemon a test stopped a moment ago may still be shutting down: same bounded grace.
     for _ in $(seq 1 "$GRACE"); do [ -z "$(new_processes)$(new_containers)" ] && break; sleep 1; done
     left_c=$(new_containers); left_p=$(new_processes)
@@ -36,7 +54,8 @@ case "$mode" in
       exit 0
     fi
     echo "leak check FAILED: the tests left these behind"
-    [ -n "$left_c" ] && { echo "containers:"; podman ps -a --filter name=nanoclaw- --format '  {{.Names}}  {{.Status}}  {{.Image}}' | grep -F -f <(echo "$left_c"); }
+    [ -n "$left_c" ] && { echo "containers:"; { podman ps -a --filter name=nanoclaw- --format '  {{.Names}}  {{.Status}}  {{.Image}}'
+      rootless_podman ps -a --filter name=nanoclaw- --format "  $ROOTLESS_USER/{{.Names}}  {{.Status}}  {{.Image}}" 2>/dev/null; } | grep -F -f <(echo "$left_c" | sed 's|.*/||'); }
     [ -n "$left_p" ] && { echo "processes:"; echo "$left_p" | sed 's/^/  /'; }
     exit 1
     ;;

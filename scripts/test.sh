@@ -16,6 +16,10 @@ if [ "${NANOCLAW_SKIP_SETUP:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
   for installer in install-claude-code install-sidecar install-test-image install-agent-image; do
     if [ -f "scripts/$installer.sh" ]; then step "$installer"; bash "scripts/$installer.sh"; fi
   done
+  # Rootless Podman for the Sandbox category's RootlessPodmanTests (after the agent image: it copies it). A failure
+  # does not stop the run: those tests run the script again and fail with its reason.
+  step "Rootless Podman (user nanoclaw-rootless)"
+  bash .ci/setup-rootless.sh || echo "[setup-rootless] failed: RootlessPodmanTests will fail with the reason"
 fi
 
 step "Build"

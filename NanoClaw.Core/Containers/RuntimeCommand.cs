@@ -32,6 +32,12 @@ public sealed record ContainerRunSpec(
     string Image,
     Seq<(string Name, string Value)> ExtraEnv)
 {
+    /// <summary>
+    /// The daemon itself runs as a non-root user (so Podman is rootless). Not <see cref="HostUid"/>: a root daemon runs
+    /// containers as <c>container.agent_uid</c>, and rootful Podman refuses <c>--userns=keep-id</c>.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     /// <summary>Network to join (<c>--network</c>); empty for the runtime's default.</summary>
     public string Network { get; init; } = "";
 
@@ -66,10 +72,18 @@ public static class RuntimeCommand
     public static Option<string> UserMapping(int uid, int gid) =>
         uid == 0 || uid == 1000 ? None : Some($"{uid}:{gid}");
 
+    /// <summary>
+    /// True for Podman run by a non-root daemon, i.e. rootless Podman: <c>--userns=keep-id</c> maps the daemon's uid to
+    /// the same uid inside. Without it the container's uids are the user's subordinate ids and the daemon's own files in
+    /// the writable mounts belong to the container's root, so the agent (<c>--user</c> uid:gid, or the image's node)
+    /// could not write its group folder, session store or IPC directory.
+    /// </summary>
+    public static bool RootlessKeepId(ContainerCli cli, bool rootless) => cli == ContainerCli.Podman && rootless;
+
     /// <summary>Home of the image's user; a tmpfs when the root filesystem is read-only.</summary>
     public const string ContainerHome = "/home/node";
 
-    /// <summary><c>run -i --rm --name NAME [limits] [mounts] [env] [--user] IMAGE</c>.</summary>
+    /// <summary><c>run -i --rm --name NAME [limits] [mounts] [env] [--userns=keep-id] [--user] IMAGE</c>.</summary>
     public static Seq<string> Run(ContainerCli cli, ContainerRunSpec spec)
     {
         var args = new List<string> { "run", "-i", "--rm", "--name", spec.Name };
@@ -77,6 +91,7 @@ public static class RuntimeCommand
         args.AddRange(LimitArgs(cli, spec.Limits));
         foreach (var m in spec.Mounts) args.AddRange(MountArgs(cli, m));
         args.AddRange(["-e", $"TZ={spec.TimeZone}"]);
+        if (RootlessKeepId(cli, spec.Rootless)) args.Add("--userns=keep-id");
         var user = UserMapping(spec.HostUid, spec.HostGid);
         user.IfSome(u =>
         {

@@ -36,9 +36,9 @@ public static class StatusView
             .OrderBy(r => r.Group, StringComparer.Ordinal)
             .ToSeq().Strict();
         var waiting = state.Queue.Waiting
-            .Map(jid => (jid, work: state.Queue.WorkOf(jid)))
-            .Map(w => new WaitingStatus(Folder(w.jid), w.work.MessagesPending, w.work.PendingTasks.Count))
-            .Strict();
+            .Select(jid => (jid, work: state.Queue.WorkOf(jid)))
+            .Select(w => new WaitingStatus(Folder(w.jid), w.work.MessagesPending, w.work.PendingTasks.Count))
+            .ToSeq().Strict();
         var retries = state.Queue.Work.AsEnumerable()
             .Where(p => p.Value.RetryScheduled.IsSome)
             .Select(p => new RetryStatus(Folder(p.Key), p.Value.RetryScheduled.IfNone(0), p.Value.Failures))

@@ -104,6 +104,7 @@ public sealed class ContainerRunner
         {
             Network = options.Network,
             Limits = options.Limits,
+            Rootless = options.HostUid != 0, // the daemon's own uid (the run-as uid above is agent_uid for a root daemon)
         };
         // The runner inside learns the host's timeouts, so it can end on its own when the host is gone (issue 20).
         request = request with

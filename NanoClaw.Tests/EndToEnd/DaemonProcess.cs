@@ -43,9 +43,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <summary>Starts the daemon in <paramref name="projectDir"/> (where its config.yml is) and waits until it is running.</summary>
     /// <param name="skipSetupCheck">Passes <c>--no-setup-check</c>: the fake sidecar is neither where nor linked as the first-run guide expects.</param>
-    public static async Task<DaemonProcess> StartAsync(string projectDir, IReadOnlyDictionary<string, string>? environment = null, bool skipSetupCheck = false)
+    /// <param name="runAs">
+    /// Another user (a root test runner only) and the daemon's dll it can read: <c>setpriv</c> switches to that user
+    /// and execs <c>dotnet</c>, so <see cref="Pid"/> is still the daemon's. The caller's environment sets its HOME.
+    /// </param>
+    public static async Task<DaemonProcess> StartAsync(string projectDir, IReadOnlyDictionary<string, string>? environment = null, bool skipSetupCheck = false,
+        (string User, string Dll)? runAs = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(runAs is null ? "dotnet" : "setpriv")
         {
             WorkingDirectory = projectDir,
             RedirectStandardOutput = true,
@@ -53,7 +58,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(NanoclawDll());
+        if (runAs is { } user)
+            foreach (var a in new[] { $"--reuid={user.User}", $"--regid={user.User}", "--init-groups", "dotnet" }) info.ArgumentList.Add(a);
+        info.ArgumentList.Add(runAs?.Dll ?? NanoclawDll());
         info.ArgumentList.Add("run");
         if (skipSetupCheck) info.ArgumentList.Add("--no-setup-check");
         // The test runner's own settings must not leak into the daemon: it reads only its installation.

@@ -28,7 +28,7 @@ public sealed class StatusViewTests
                 Running = state.Queue.Running.AddOrUpdate("g1", new RunningContainer(ContainerKind.Messages, None, true, true)),
                 Work = state.Queue.Work.AddOrUpdate("g2", new GroupWork(true, Seq1("t9"), 0, None))
                     .AddOrUpdate("g3", new GroupWork(false, Empty, 2, Some(2))),
-                Waiting = Seq1("g2"),
+                Waiting = WaitingLine.Empty.Enqueue("g2"),
             },
         };
         var since = new DateTimeOffset(2026, 11, 30, 7, 0, 0, TimeSpan.Zero);

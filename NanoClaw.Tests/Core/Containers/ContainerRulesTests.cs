@@ -20,7 +20,23 @@ public class ContainerRulesTests
     {
         var expected = "run -i --rm --name nanoclaw-main-1700000000000 -v /p:/workspace/project:ro -v /g/main:/workspace/group -e TZ=Europe/Berlin -e ANTHROPIC_BASE_URL=http://10.0.2.2:3001 img:1";
         Assert.Equal(expected, string.Join(' ', RuntimeCommand.Run(ContainerCli.Docker, Spec(0))));
-        Assert.Equal(expected, string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1000))));
+        Assert.Equal(expected, string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(0))));
+        Assert.Equal(expected, string.Join(' ', RuntimeCommand.Run(ContainerCli.Docker, Spec(1000))));
+    }
+
+    [Fact]
+    public void Podman_run_by_a_non_root_user_is_rootless_and_keeps_the_users_id_inside()
+    {
+        Assert.Equal(
+            "run -i --rm --name nanoclaw-main-1700000000000 -v /p:/workspace/project:ro -v /g/main:/workspace/group -e TZ=Europe/Berlin --userns=keep-id -e ANTHROPIC_BASE_URL=http://10.0.2.2:3001 img:1",
+            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1000) with { Rootless = true })));
+        Assert.Equal(
+            "run -i --rm --name nanoclaw-main-1700000000000 -v /p:/workspace/project:ro -v /g/main:/workspace/group -e TZ=Europe/Berlin --userns=keep-id --user 1001:1002 -e HOME=/home/node -e ANTHROPIC_BASE_URL=http://10.0.2.2:3001 img:1",
+            string.Join(' ', RuntimeCommand.Run(ContainerCli.Podman, Spec(1001) with { Rootless = true })));
+        // A root daemon runs containers as agent_uid: still rootful Podman, no keep-id.
+        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Podman, Spec(59999)));
+        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Docker, Spec(1001) with { Rootless = true }));
+        Assert.DoesNotContain("--userns=keep-id", RuntimeCommand.Run(ContainerCli.Apple, Spec(501)));
     }
 
     [Fact]
