@@ -32,6 +32,9 @@ public sealed record NanoClawOptions(
     /// on every task an agent or the CLI creates, updates or resumes.
     /// </summary>
     public Scheduling.TaskLimits Tasks { get; init; } = Scheduling.TaskLimits.Default;
+
+    /// <summary>Largest file an agent may send with <c>send_file</c>, in MiB (<c>media.max_send_mb</c>).</summary>
+    public int MediaMaxSendMb { get; init; } = 16;
 }
 
 /// <summary>Assistant identity.</summary>

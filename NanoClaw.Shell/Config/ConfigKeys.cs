@@ -14,6 +14,7 @@ public static class ConfigKeys
         ["logging"] = ["level", "file"],
         ["channels"] = ["whatsapp", "local_chat"],
         ["tasks"] = ["min_interval_ms", "max_active_per_group"],
+        ["media"] = ["max_send_mb"],
     };
 
     /// <summary>Top-level keys that hold a value rather than a section.</summary>

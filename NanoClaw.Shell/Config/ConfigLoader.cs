@@ -121,6 +121,7 @@ public static class ConfigLoader
                 TimeSpan.FromMilliseconds(Read("tasks.min_interval_ms", (long)d.Tasks.MinInterval.TotalMilliseconds,
                     s => SettingParsers.LongInRange(s, 0, NanoClaw.Core.Scheduling.ScheduleRules.MaxIntervalMs))),
                 Read("tasks.max_active_per_group", d.Tasks.MaxActivePerGroup, s => SettingParsers.IntInRange(s, 0, 1_000_000))),
+            MediaMaxSendMb = Read("media.max_send_mb", d.MediaMaxSendMb, s => SettingParsers.IntInRange(s, 1, 2048)),
         };
 
         return error is null ? options : error;

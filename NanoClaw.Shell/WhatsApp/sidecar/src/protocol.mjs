@@ -1,6 +1,8 @@
 // The wire protocol: one JSON object per line, `type` names it. See PROTOCOL.md.
 // Pure: parsing and validating commands, encoding events.
 
+import { FILE_KINDS } from './outbound.mjs';
+
 export const PROTOCOL_VERSION = 1;
 
 const isString = (v) => typeof v === 'string';
@@ -10,6 +12,7 @@ const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
 const COMMANDS = {
   connect: { authDir: isNonEmptyString },
   send: { id: isNonEmptyString, jid: isNonEmptyString, text: isString },
+  send_file: { id: isNonEmptyString, jid: isNonEmptyString, path: isNonEmptyString, mimetype: isNonEmptyString, kind: (v) => FILE_KINDS.includes(v) },
   typing: { jid: isNonEmptyString, on: (v) => typeof v === 'boolean' },
   sync_groups: {},
   logout: {},
@@ -18,6 +21,7 @@ const COMMANDS = {
 
 const OPTIONAL = {
   connect: { phone: isNonEmptyString, link: (v) => typeof v === 'boolean' },
+  send_file: { fileName: isString, caption: isString },
 };
 
 /**
