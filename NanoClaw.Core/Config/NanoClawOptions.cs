@@ -33,6 +33,9 @@ public sealed record NanoClawOptions(
     /// </summary>
     public Scheduling.TaskLimits Tasks { get; init; } = Scheduling.TaskLimits.Default;
 
+    /// <summary>Largest file an agent may send with <c>send_file</c>, in MiB (<c>media.max_send_mb</c>).</summary>
+    public int MediaMaxSendMb { get; init; } = 16;
+
     /// <summary>Inbound media: download limits and voice-note transcription (<c>media.*</c>).</summary>
     public MediaOptions Media { get; init; } = MediaOptions.Default;
 }

@@ -22,6 +22,7 @@ public static class IpcAuthorizer
             .Bind(_ => request switch
             {
                 IpcRequest.SendMessage m => SendMessage(ctx, m),
+                IpcRequest.SendFile f => OwnChat(ctx, f.ChatJid, "send files to").Map(_ => (IpcEffect)new IpcEffect.SendFile(f.ChatJid, f.Path, f.Caption)),
                 IpcRequest.ScheduleTask t => ScheduleTask(ctx, t),
                 IpcRequest.PauseTask p => OwnTask(ctx, p.TaskId, "pause").Bind(task => SetStatus(task, TaskStatus.Paused)),
                 IpcRequest.ResumeTask r => OwnTask(ctx, r.TaskId, "resume").Bind(task => Resume(ctx, task)),
@@ -41,6 +42,15 @@ public static class IpcAuthorizer
                 : Left<string, IpcEffect>($"refused: group '{ctx.SourceFolder}' may not send to chat '{m.ChatJid}', which belongs to another group"),
             () => Left<string, IpcEffect>($"refused: group '{ctx.SourceFolder}' may not send to chat '{m.ChatJid}', which is not registered"));
     }
+
+    // The same rule as send_message: main may send anywhere, another group only to chats registered to its folder.
+    private static Either<string, Unit> OwnChat(IpcContext ctx, string jid, string verb) =>
+        ctx.IsMain ? Right<string, Unit>(unit)
+        : ctx.GroupsByJid.Find(jid).Match(
+            group => group.Folder == ctx.SourceFolder
+                ? Right<string, Unit>(unit)
+                : Left<string, Unit>($"refused: group '{ctx.SourceFolder}' may not {verb} chat '{jid}', which belongs to another group"),
+            () => Left<string, Unit>($"refused: group '{ctx.SourceFolder}' may not {verb} chat '{jid}', which is not registered"));
 
     private static Either<string, IpcEffect> ScheduleTask(IpcContext ctx, IpcRequest.ScheduleTask t) =>
         from target in ctx.GroupsByJid.Find(t.TargetJid).ToEither($"refused: target chat '{t.TargetJid}' is not registered")

@@ -40,6 +40,15 @@ public abstract record IpcEffect
         public Option<string> Sender { get; init; }
     }
 
+    /// <summary>
+    /// Send a file from the group's folder or media to a chat. The shell reads it through directory handles (no links,
+    /// a regular one-link file, at most the configured size), copies it where the agent cannot reach, and queues it.
+    /// </summary>
+    /// <param name="Jid">Destination chat.</param>
+    /// <param name="Path">Where the file is, as the container sees it (root + plain names).</param>
+    /// <param name="Caption">Raw agent text shown with the file, if any.</param>
+    public sealed record SendFile(string Jid, Media.OutboundFilePath Path, Option<string> Caption) : IpcEffect;
+
     /// <summary>Insert a new task.</summary>
     /// <param name="Task">The task, with its first run computed.</param>
     public sealed record CreateTask(ScheduledTask Task) : IpcEffect;

@@ -23,6 +23,11 @@ public static class IpcJson
                     w.WriteString("text", m.Text);
                     m.Sender.IfSome(s => w.WriteString("sender", s));
                     break;
+                case IpcRequest.SendFile f:
+                    w.WriteString("chatJid", f.ChatJid);
+                    w.WriteString("path", f.Path.ContainerPath);
+                    f.Caption.IfSome(c => w.WriteString("caption", c));
+                    break;
                 case IpcRequest.ScheduleTask t:
                     w.WriteString("prompt", t.Prompt);
                     w.WriteString("schedule_type", ScheduleRules.Name(t.ScheduleType));

@@ -14,12 +14,15 @@ namespace NanoClaw.Core.Ipc;
 /// </summary>
 public static class IpcParser
 {
-    /// <summary>Parses a <c>messages/*.json</c> file: <c>{type:"message", chatJid, text, sender?}</c>.</summary>
+    /// <summary>Parses a <c>messages/*.json</c> file: <c>{type:"message", chatJid, text, sender?}</c> or <c>{type:"send_file", chatJid, path, caption?}</c>.</summary>
     public static Either<string, IpcRequest> ParseMessage(string? json) =>
         JsonFields.ReadObject(json, IpcLimits.MaxFileChars, root =>
-            TypeOf(root).Bind(type => type == IpcTypes.Message
-                ? Message(root)
-                : Left<string, IpcRequest>($"unknown type '{type}' (message files must have type 'message')")));
+            TypeOf(root).Bind(type => type switch
+            {
+                IpcTypes.Message => Message(root),
+                IpcTypes.SendFile => SendFile(root),
+                _ => Left<string, IpcRequest>($"unknown type '{type}' (message files must have type 'message' or 'send_file')"),
+            }));
 
     /// <summary>Parses a <c>tasks/*.json</c> file, dispatching on its <c>type</c>.</summary>
     public static Either<string, IpcRequest> ParseTask(string? json) =>
@@ -44,6 +47,13 @@ public static class IpcParser
         from text in JsonFields.RequiredString(root, "text", IpcLimits.MaxTextChars)
         from sender in JsonFields.OptionalString(root, "sender", IpcLimits.MaxNameChars)
         select (IpcRequest)new IpcRequest.SendMessage(chatJid, text, sender.Filter(s => !string.IsNullOrWhiteSpace(s)));
+
+    private static Either<string, IpcRequest> SendFile(JsonElement root) =>
+        from chatJid in JsonFields.RequiredString(root, "chatJid", IpcLimits.MaxIdChars)
+        from pathText in JsonFields.RequiredString(root, "path", Media.OutboundFilePath.MaxChars)
+        from path in Media.OutboundFilePath.Parse(pathText)
+        from caption in JsonFields.OptionalString(root, "caption", IpcLimits.MaxCaptionChars)
+        select (IpcRequest)new IpcRequest.SendFile(chatJid, path, caption.Filter(c => !string.IsNullOrWhiteSpace(c)));
 
     private static Either<string, IpcRequest> ScheduleTask(JsonElement root) =>
         from prompt in JsonFields.RequiredString(root, "prompt", IpcLimits.MaxTextChars)

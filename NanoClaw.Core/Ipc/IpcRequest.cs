@@ -24,6 +24,16 @@ public abstract record IpcRequest
         public override string Type => IpcTypes.Message;
     }
 
+    /// <summary><c>messages/*.json</c> <c>{type:"send_file", chatJid, path, caption?}</c>: send a file the agent wrote (or received) to a chat.</summary>
+    /// <param name="ChatJid">Destination chat.</param>
+    /// <param name="Path">The file as the container sees it, checked: under <c>/workspace/group</c> or <c>/workspace/media</c>.</param>
+    /// <param name="Caption">Optional text shown with the file (agent text: it still goes through the outbound path).</param>
+    public sealed record SendFile(string ChatJid, Media.OutboundFilePath Path, Option<string> Caption) : IpcRequest
+    {
+        /// <inheritdoc />
+        public override string Type => IpcTypes.SendFile;
+    }
+
     /// <summary><c>schedule_task</c>: create a task for a registered chat.</summary>
     /// <param name="Prompt">Prompt the agent receives when the task runs.</param>
     /// <param name="ScheduleType">How <paramref name="ScheduleValue"/> is read.</param>
@@ -101,6 +111,8 @@ public static class IpcTypes
 {
     /// <summary><c>messages/*.json</c> type.</summary>
     public const string Message = "message";
+    /// <summary><c>messages/*.json</c> type for a file.</summary>
+    public const string SendFile = "send_file";
     /// <summary>Create a task.</summary>
     public const string ScheduleTask = "schedule_task";
     /// <summary>Pause a task.</summary>
@@ -131,6 +143,9 @@ public static class IpcLimits
 
     /// <summary>Longest chat id or task id.</summary>
     public const int MaxIdChars = 256;
+
+    /// <summary>Longest caption of a sent file, in characters (WhatsApp shows about this much under a file).</summary>
+    public const int MaxCaptionChars = 4096;
 
     /// <summary>Longest display name, sender name or trigger.</summary>
     public const int MaxNameChars = 256;

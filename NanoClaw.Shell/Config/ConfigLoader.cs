@@ -132,6 +132,7 @@ public static class ConfigLoader
                     ? Prelude.Right<ConfigError, string>("")
                     : SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
                 Read("media.transcription_model", d.Media.TranscriptionModel, SettingParsers.NonEmptyText)),
+            MediaMaxSendMb = Read("media.max_send_mb", d.MediaMaxSendMb, s => SettingParsers.IntInRange(s, 1, 2048)),
         };
 
         if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")

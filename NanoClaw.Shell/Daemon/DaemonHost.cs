@@ -167,7 +167,7 @@ public static class DaemonHost
 
         var ipcHandler = new IpcRequestHandler(store, outbound, clock, zone, options.Paths.GroupsDir,
             text => OutboundRules.Prepare(text, options.Assistant), GroupsChanged, TasksChanged,
-            () => whatsapp is null ? Task.CompletedTask : whatsapp.SyncGroupsAsync(stopping.Token), log) { TaskLimits = options.Tasks };
+            () => whatsapp is null ? Task.CompletedTask : whatsapp.SyncGroupsAsync(stopping.Token), log) { TaskLimits = options.Tasks, DataDir = options.Paths.DataDir, MaxSendBytes = options.MediaMaxSendMb * 1024L * 1024 };
         using var ipc = new IpcWatcher(Path.Combine(options.Paths.DataDir, "ipc"), ipcHandler.HandleAsync,
             TimeSpan.FromMilliseconds(options.Timing.IpcPollIntervalMs), log);
 

@@ -41,6 +41,12 @@ public sealed class IpcRequestHandler
         this.log = log;
     }
 
+    /// <summary>The data directory: <c>media/&lt;folder&gt;</c> is read for send_file, <c>outbox-files/</c> holds the copies.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Largest file send_file accepts (<c>media.max_send_mb</c>).</summary>
+    public long MaxSendBytes { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>Caps on task spacing and active tasks per group (<c>tasks.*</c> in config.yml).</summary>
     public TaskLimits TaskLimits { get; init; } = TaskLimits.Default;
 
@@ -64,12 +70,12 @@ public sealed class IpcRequestHandler
         }
         var (_, effect) = ((IpcRequest, IpcEffect))decision.Case!;
         log.Information("IPC {Effect} from {Folder}", effect.GetType().Name, file.SourceFolder);
-        return await PerformAsync(effect);
+        return await PerformAsync(effect, file.SourceFolder);
     }
 
     private string NewTaskId() => $"task-{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Guid.NewGuid().ToString("N")[..6]}";
 
-    private async Task<string?> PerformAsync(IpcEffect effect)
+    private async Task<string?> PerformAsync(IpcEffect effect, string sourceFolder)
     {
         switch (effect)
         {
@@ -77,6 +83,8 @@ public sealed class IpcRequestHandler
                 // Agent text: <internal> blocks removed and the bot prefix added, as for any agent output.
                 if (prepare(send.Text).Case is string text) await outbound.SendAsync(send.Jid, text);
                 return null;
+            case IpcEffect.SendFile send:
+                return await SendFileAsync(sourceFolder, send);
             case IpcEffect.CreateTask create:
                 if (!store.Tasks.Create(create.Task)) return $"task {create.Task.Id} could not be stored";
                 tasksChanged();
@@ -101,6 +109,42 @@ public sealed class IpcRequestHandler
             default:
                 return $"unsupported effect {effect.GetType().Name}";
         }
+    }
+
+    /// <summary>
+    /// Reads the file with the sandbox's rules, copies it into the host-owned <c>data/outbox-files/</c> (so the agent
+    /// cannot change it after this point), sniffs its MIME type from the bytes, and queues it on the chat's channel.
+    /// </summary>
+    private async Task<string?> SendFileAsync(string sourceFolder, IpcEffect.SendFile send)
+    {
+        var dataDir = DataDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(groupsDir))!, "data");
+        var rootDir = send.Path.Root == Core.Media.FileRoot.Group
+            ? Path.Combine(groupsDir, sourceFolder)
+            : Path.Combine(dataDir, "media", sourceFolder);
+        var (bytes, refusal) = AgentFileReader.Read(rootDir, send.Path, MaxSendBytes);
+        if (bytes is null)
+        {
+            log.Warning("send_file from {Folder} refused: {Reason}", sourceFolder, refusal);
+            return $"refused: {refusal}";
+        }
+        var mime = Core.Media.MimeSniffer.Sniff(bytes);
+        var copies = Path.Combine(dataDir, "outbox-files");
+        var name = Guid.NewGuid().ToString("N");
+        using (var dir = SafeFs.SafeDirectory.OpenOrCreate(copies, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute))
+            dir.CreateFile(name, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var copy = Path.Combine(copies, name);
+        var caption = send.Caption.Bind(c => prepare(c));
+        // WhatsApp audio has no caption: audio with one goes as a document, so the text is not lost.
+        var kind = Core.Media.MimeSniffer.KindOf(mime) is var k && k == Core.Media.MediaKind.Audio && caption.IsSome ? Core.Media.MediaKind.Document : Core.Media.MimeSniffer.KindOf(mime);
+        var reason = await outbound.SendFileAsync(send.Jid, new Core.Channels.OutgoingFile(
+            copy, mime, kind, AgentFileReader.DisplayName(send.Path), caption));
+        if (reason is not null)
+        {
+            File.Delete(copy);
+            return reason;
+        }
+        log.Information("send_file from {Folder}: {Bytes} bytes ({Mime}) queued for {Jid}", sourceFolder, bytes.Length, mime, send.Jid);
+        return null;
     }
 
     private string? Register(RegisteredGroup group)

@@ -29,6 +29,17 @@ public sealed class OutboundRouter(IReadOnlyList<IChannel> channels, ILogger log
         }
     }
 
+    /// <summary>Queues a file on the channel that owns the chat; the reason when none can send files.</summary>
+    public async Task<string?> SendFileAsync(string jid, OutgoingFile file, CancellationToken token = default)
+    {
+        var selected = ChannelRouting.Select(channels, jid).Case as IChannel;
+        if (selected is null) return $"refused: no channel owns chat '{jid}'";
+        if (selected is not IFileChannel files) return $"refused: the {selected.Name} channel cannot send files";
+        await files.SendFileAsync(jid, file, token);
+        log.Information("Queued a {Kind} file ({Mime}) for {Jid} via {Channel}", file.Kind, file.Mime, jid, selected.Name);
+        return null;
+    }
+
     public async Task SetTypingAsync(string jid, bool on)
     {
         if (ChannelRouting.Select(channels, jid).Case is not IChannel channel) return;

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using NanoClaw.Core.Channels;
 using NanoClaw.Core.Config;
 using NanoClaw.Core.Domain;
+using NanoClaw.Core.Formatting;
 using NanoClaw.Core.Routing;
 using NanoClaw.Shell.WhatsApp.Outbox;
 using NanoClaw.Shell.WhatsApp.Protocol;
@@ -25,7 +26,7 @@ namespace NanoClaw.Shell.WhatsApp;
 /// as <see cref="IChannel.SendAsync"/> documents. Inbound messages are flagged as the bot's with
 /// <see cref="BotMessageRules.IsBotMessage"/>.
 /// </remarks>
-public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
+public sealed class WhatsAppChannel : IChannel, IFileChannel, IAsyncDisposable
 {
     private readonly SidecarOptions options;
     private readonly AssistantOptions assistant;
@@ -166,6 +167,17 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         SignalFlush();
         return Task.CompletedTask;
     }
+
+    /// <summary>Queues a file (its host-owned copy) durably with its caption, like text; the copy is deleted once sent.</summary>
+    public Task SendFileAsync(string jid, OutgoingFile file, CancellationToken cancellationToken)
+    {
+        if (!OwnsJid(jid)) throw new ArgumentException($"{jid} is not a WhatsApp chat", nameof(jid));
+        outbox.EnqueueFile(jid, file.Caption.IfNone(""), new Store.OutboxFile(file.HostPath, file.Mime, KindName(file.Kind), file.FileName));
+        SignalFlush();
+        return Task.CompletedTask;
+    }
+
+    private static string KindName(NanoClaw.Core.Media.MediaKind kind) => kind.ToString().ToLowerInvariant();
 
     public async Task SetTypingAsync(string jid, bool typing, CancellationToken cancellationToken)
     {
@@ -428,6 +440,7 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
                 if (result.Ok)
                 {
                     outbox.MarkSent(item.Id);
+                    if (item.File is { } sentFile) DeleteCopy(sentFile.Path);
                     sentAny = true;
                 }
                 else
@@ -467,7 +480,12 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         if (process is null) return new SendResultEvent(id, false, "the sidecar is not running", null);
         var waiter = new TaskCompletionSource<SendResultEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         inflight[id] = waiter;
-        if (!await process.WriteAsync(SidecarCommand.Send(id, item.Jid, item.Text), token))
+        // The outbox keeps what the agent wrote; WhatsApp gets its own formatting, converted at the last moment.
+        var text = item.Text.Length == 0 ? "" : WhatsAppFormatting.ConvertOutbound(item.Text, assistant);
+        var line = item.File is { } file
+            ? SidecarCommand.SendFile(id, item.Jid, file.Path, file.Mime, file.Kind, file.Name, text.Length == 0 ? null : text)
+            : SidecarCommand.Send(id, item.Jid, text);
+        if (!await process.WriteAsync(line, token))
         {
             inflight.TryRemove(id, out _);
             return new SendResultEvent(id, false, "the sidecar is not running", null);
@@ -480,6 +498,19 @@ public sealed class WhatsAppChannel : IChannel, IAsyncDisposable
         {
             inflight.TryRemove(id, out _);
             return new SendResultEvent(id, false, $"no confirmation within {timing.SendTimeout}", null);
+        }
+    }
+
+    // The copy lives in the host-owned data/outbox-files/ (no agent can reach it): a plain delete is safe.
+    private void DeleteCopy(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException e)
+        {
+            log.Warning("Could not delete the sent file's copy {Path}: {Error}", path, e.Message);
         }
     }
 

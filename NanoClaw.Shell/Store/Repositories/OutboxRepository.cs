@@ -21,13 +21,27 @@ public sealed class OutboxRepository
             new { chatJid, text, createdAt = IsoTimestamp.From(createdAt) });
     }
 
+    /// <summary>Queues a file with its caption (may be empty); returns its id.</summary>
+    public long EnqueueFile(string chatJid, string caption, OutboxFile file, DateTimeOffset createdAt)
+    {
+        using var c = db.Open();
+        return c.ExecuteScalar<long>(
+            "INSERT INTO outbox (chat_jid, text, created_at, attempts, file_path, file_mime, file_kind, file_name) " +
+            "VALUES (@chatJid, @caption, @createdAt, 0, @path, @mime, @kind, @name) RETURNING id",
+            new { chatJid, caption, createdAt = IsoTimestamp.From(createdAt), path = file.Path, mime = file.Mime, kind = file.Kind, name = file.Name });
+    }
+
     /// <summary>Messages not yet sent, in id (queue) order.</summary>
     public Seq<OutboxEntry> Pending()
     {
         using var c = db.Open();
-        return c.Query<(long, string, string, string, long, string?)>(
-                "SELECT id, chat_jid, text, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL ORDER BY id")
-            .Select(r => new OutboxEntry(r.Item1, r.Item2, r.Item3, r.Item4, (int)r.Item5, Optional(r.Item6)))
+        return c.Query<(long, string, string, string, long, string?, string?, string?, string?, string?)>(
+                "SELECT id, chat_jid, text, created_at, attempts, last_error, file_path, file_mime, file_kind, file_name " +
+                "FROM outbox WHERE sent_at IS NULL ORDER BY id")
+            .Select(r => new OutboxEntry(r.Item1, r.Item2, r.Item3, r.Item4, (int)r.Item5, Optional(r.Item6))
+            {
+                File = r.Item7 is { } path ? Some(new OutboxFile(path, r.Item8 ?? "application/octet-stream", r.Item9 ?? "document", r.Item10 ?? "file")) : None,
+            })
             .ToSeq().Strict();
     }
 

@@ -1,7 +1,11 @@
 namespace NanoClaw.Shell.WhatsApp.Outbox;
 
 /// <summary>One queued outbound message.</summary>
-public sealed record OutboxItem(long Id, string Jid, string Text);
+public sealed record OutboxItem(long Id, string Jid, string Text)
+{
+    /// <summary>For a file: the host-owned copy and how to send it; <see cref="Text"/> is then its caption.</summary>
+    public Store.OutboxFile? File { get; init; }
+}
 
 /// <summary>
 /// The durable outbox the channel sends from: a message stays here until the sidecar confirms it.
@@ -11,6 +15,9 @@ public interface IOutbox
 {
     /// <summary>Queues a message; returns its id. Durable when this returns.</summary>
     long Enqueue(string jid, string text);
+
+    /// <summary>Queues a file (a host-owned copy) with its caption; returns its id. Durable when this returns.</summary>
+    long EnqueueFile(string jid, string caption, Store.OutboxFile file);
 
     /// <summary>Every message not yet confirmed, oldest first.</summary>
     IReadOnlyList<OutboxItem> Pending();

@@ -7,8 +7,10 @@ public sealed class StoreOutbox(NanoClawStore store, TimeProvider clock) : IOutb
 {
     public long Enqueue(string jid, string text) => store.Outbox.Enqueue(jid, text, clock.GetUtcNow());
 
+    public long EnqueueFile(string jid, string caption, OutboxFile file) => store.Outbox.EnqueueFile(jid, caption, file, clock.GetUtcNow());
+
     public IReadOnlyList<OutboxItem> Pending() =>
-        store.Outbox.Pending().Map(e => new OutboxItem(e.Id, e.ChatJid, e.Text)).ToList();
+        store.Outbox.Pending().Map(e => new OutboxItem(e.Id, e.ChatJid, e.Text) { File = e.File.MatchUnsafe(f => f, () => null) }).ToList();
 
     public void MarkSent(long id) => store.Outbox.MarkSent(id, clock.GetUtcNow());
 

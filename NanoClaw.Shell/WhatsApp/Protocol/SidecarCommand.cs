@@ -16,6 +16,10 @@ public static class SidecarCommand
 
     public static string Send(string id, string jid, string text) => Line(new { type = "send", id, jid, text });
 
+    /// <summary>A file: the sidecar reads <paramref name="path"/> (a host-owned copy) and sends it as <paramref name="kind"/>.</summary>
+    public static string SendFile(string id, string jid, string path, string mimetype, string kind, string fileName, string? caption) =>
+        Line(new { type = "send_file", id, jid, path, mimetype, kind, fileName, caption });
+
     public static string Typing(string jid, bool on) => Line(new { type = "typing", jid, on });
 
     public static string SyncGroups() => Line(new { type = "sync_groups" });

@@ -32,7 +32,7 @@ public class IpcParserTests
     [InlineData("[1,2]", "file must hold a JSON object")]
     [InlineData("\"text\"", "file must hold a JSON object")]
     [InlineData("{\"chatJid\":\"c\",\"text\":\"t\"}", "'type' must be a non-empty string")]
-    [InlineData("{\"type\":\"note\",\"chatJid\":\"c\",\"text\":\"t\"}", "unknown type 'note' (message files must have type 'message')")]
+    [InlineData("{\"type\":\"note\",\"chatJid\":\"c\",\"text\":\"t\"}", "unknown type 'note' (message files must have type 'message' or 'send_file')")]
     [InlineData("{\"type\":\"message\",\"text\":\"t\"}", "'chatJid' must be a non-empty string")]
     [InlineData("{\"type\":\"message\",\"chatJid\":\"\",\"text\":\"t\"}", "'chatJid' must be a non-empty string")]
     [InlineData("{\"type\":\"message\",\"chatJid\":42,\"text\":\"t\"}", "'chatJid' must be a non-empty string")]

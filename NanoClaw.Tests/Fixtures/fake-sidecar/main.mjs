@@ -16,6 +16,7 @@
 //                                                          (limits, names, modes) and normaliseMessage handle it, the
 //                                                          "download" reading bytesFile (or failing with that text)
 //   records      media.jsonl (every media command), starts.log (one pid per start), connects.log, sent.jsonl ({id,jid,text} per confirmed send),
+//                files.jsonl ({id,jid,kind,mimetype,fileName,caption,base64} per confirmed send_file: the bytes it read),
 //                attempts.jsonl (every send received), typing.jsonl, syncs.log
 //   groups.json  the list answered to sync_groups ([{jid,name}])
 //   env.json     the environment the fake was started with (written at start)
@@ -121,6 +122,23 @@ function upsert(instruction) {
   }).catch((error) => emit('log', { level: 'error', msg: `fake upsert failed: ${error.message}` }));
 }
 
+function sendFile(command) {
+  record('attempts.jsonl', { id: command.id, jid: command.jid, file: command.path });
+  if (state !== 'open') return emit('send_result', { id: command.id, ok: false, error: 'not connected' });
+  if (flag('fail-sends')) return emit('send_result', { id: command.id, ok: false, error: 'simulated failure' });
+  let bytes;
+  try {
+    bytes = readFileSync(command.path);
+  } catch (error) {
+    return emit('send_result', { id: command.id, ok: false, error: `cannot read ${command.path}: ${error.message}` });
+  }
+  record('files.jsonl', {
+    id: command.id, jid: command.jid, kind: command.kind, mimetype: command.mimetype, fileName: command.fileName,
+    caption: command.caption, base64: bytes.toString('base64'),
+  });
+  emit('send_result', { id: command.id, ok: true, messageId: `FAKE${command.id}` });
+}
+
 function handle(line) {
   let command;
   try {
@@ -131,6 +149,7 @@ function handle(line) {
   switch (command.type) {
     case 'connect': return connect(command);
     case 'send': return send(command);
+    case 'send_file': return sendFile(command);
     case 'typing': return record('typing.jsonl', { jid: command.jid, on: command.on });
     case 'media':
       record('media.jsonl', command);

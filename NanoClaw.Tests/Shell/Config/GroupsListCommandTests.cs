@@ -62,7 +62,7 @@ public sealed class GroupsListCommandTests
         Assert.All(results, r => Assert.Equal(0, r.ExitCode));
         Assert.All(results, r => Assert.Contains("family", r.StdOut));
         Assert.Equal(messagesBefore, StoreTestSupport.Count(dir.DatabasePath, "messages"));
-        Assert.Equal(4, StoreTestSupport.Count(dir.DatabasePath, "evolve_changelog WHERE name LIKE 'V%'"));
+        Assert.Equal(6, StoreTestSupport.Count(dir.DatabasePath, "evolve_changelog WHERE name LIKE 'V%'"));
         Assert.Equal(3, StoreTestSupport.Columns(dir.DatabasePath, "messages").Count(c => c.StartsWith("reply_to_")));
     }
 

@@ -10,6 +10,7 @@ internal static class McpServerMain
     private static readonly (string Method, string Tool)[] Tools =
     [
         (nameof(NanoClawTools.SendMessage), "send_message"),
+        (nameof(NanoClawTools.SendFile), "send_file"),
         (nameof(NanoClawTools.ScheduleTask), "schedule_task"),
         (nameof(NanoClawTools.ListTasks), "list_tasks"),
         (nameof(NanoClawTools.PauseTask), "pause_task"),

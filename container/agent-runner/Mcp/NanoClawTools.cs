@@ -17,6 +17,26 @@ internal sealed class NanoClawTools(ToolContext ctx, TimeProvider clock)
         [Description("Optional name shown as the sender (a role or persona).")] string? sender = null) =>
         Write(ToolRequests.SendMessage(ctx, text, sender, clock.GetUtcNow()), "Message sent.");
 
+    [Description("Send a file to the chat (a picture, PDF, audio, video or any document) from your folder /workspace/group (write it there first) or from /workspace/media. It arrives as a photo, video, audio or document depending on its content.")]
+    public CallToolResult SendFile(
+        [Description("Absolute path under /workspace/group or /workspace/media (a relative path is taken under /workspace/group).")] string path,
+        [Description("Optional text shown with the file.")] string? caption = null) =>
+        Write(ToolRequests.SendFile(ctx, path, caption, IsRegularFile, clock.GetUtcNow()), $"File {path} queued for sending.");
+
+    // Links are refused here too (the host refuses them anyway): lstat, not stat.
+    private static bool IsRegularFile(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.LinkTarget is null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     [Description("Schedule a task: a prompt the agent runs later, once or repeatedly. Times are local to the assistant's timezone.")]
     public CallToolResult ScheduleTask(
         [Description("What the agent should do when the task runs.")] string prompt,

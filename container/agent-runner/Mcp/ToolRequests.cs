@@ -29,6 +29,29 @@ internal static class ToolRequests
         return Stamp(ctx, body, now, ctx.MessagesDir);
     }
 
+    /// <summary>
+    /// send_file: a relative path is taken under /workspace/group. The path must be under /workspace/group or
+    /// /workspace/media and name an existing regular file here; the host re-checks everything and reads it without
+    /// following links, so this only gives the model a quick, clear error.
+    /// </summary>
+    public static Either<string, IpcRequest> SendFile(ToolContext ctx, string? path, string? caption, Func<string, bool> isFile, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return "path must not be empty";
+        var absolute = path.StartsWith('/') ? path : NanoClaw.Core.Media.OutboundFilePath.GroupPrefix + path;
+        return NanoClaw.Core.Media.OutboundFilePath.Parse(absolute).Bind(checkedPath =>
+        {
+            if (!isFile(checkedPath.ContainerPath)) return Left<string, IpcRequest>($"no regular file at {checkedPath.ContainerPath}");
+            var body = new JsonObject
+            {
+                ["type"] = "send_file",
+                ["chatJid"] = ctx.ChatJid,
+                ["path"] = checkedPath.ContainerPath,
+            };
+            if (!string.IsNullOrWhiteSpace(caption)) body["caption"] = caption;
+            return Stamp(ctx, body, now, ctx.MessagesDir);
+        });
+    }
+
     public static Either<string, IpcRequest> ScheduleTask(
         ToolContext ctx, string? prompt, string? scheduleType, string? scheduleValue, string? contextMode, string? targetGroupJid, DateTimeOffset now)
     {

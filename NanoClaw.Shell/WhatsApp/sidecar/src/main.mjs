@@ -21,6 +21,8 @@ async function handle(command) {
       return session.connect(command);
     case 'send':
       return session.send(command);
+    case 'send_file':
+      return session.sendFile(command);
     case 'typing':
       return session.typing(command);
     case 'sync_groups':

@@ -1,6 +1,8 @@
 // The wire protocol: one JSON object per line, `type` names it. See PROTOCOL.md.
 // Pure: parsing and validating commands, encoding events.
 
+import { FILE_KINDS } from './outbound.mjs';
+
 export const PROTOCOL_VERSION = 1;
 
 const isString = (v) => typeof v === 'string';
@@ -11,6 +13,7 @@ const isCount = (v) => Number.isSafeInteger(v) && v >= 0;
 const COMMANDS = {
   connect: { authDir: isNonEmptyString },
   send: { id: isNonEmptyString, jid: isNonEmptyString, text: isString },
+  send_file: { id: isNonEmptyString, jid: isNonEmptyString, path: isNonEmptyString, mimetype: isNonEmptyString, kind: (v) => FILE_KINDS.includes(v) },
   typing: { jid: isNonEmptyString, on: (v) => typeof v === 'boolean' },
   sync_groups: {},
   media: { dir: isNonEmptyString, groups: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) },
@@ -21,6 +24,7 @@ const COMMANDS = {
 const OPTIONAL = {
   connect: { phone: isNonEmptyString, link: (v) => typeof v === 'boolean' },
   media: { maxFileBytes: isCount, maxBytesPerGroupPerDay: isCount },
+  send_file: { fileName: isString, caption: isString },
 };
 
 /**

@@ -1,7 +1,8 @@
 // One WhatsApp session on Baileys. Reports everything as protocol events through `emit`;
 // reconnect policy belongs to the host, which sends `connect` again after a close.
 
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { fileContent } from './outbound.mjs';
 import {
   makeWASocket,
   useMultiFileAuthState,
@@ -198,6 +199,22 @@ export class Session {
     }
     try {
       const sent = await this.sock.sendMessage(jid, { text });
+      this.emit('send_result', { id, ok: true, messageId: sent?.key?.id });
+    } catch (error) {
+      this.emit('send_result', { id, ok: false, error: error.message ?? String(error) });
+    }
+  }
+
+  // The path is the host's own copy (data/outbox-files/), never a file an agent can reach.
+  async sendFile(command) {
+    const { id, jid, path } = command;
+    if (!this.sock || !this.open) {
+      this.emit('send_result', { id, ok: false, error: 'not connected' });
+      return;
+    }
+    try {
+      const bytes = await readFile(path);
+      const sent = await this.sock.sendMessage(jid, fileContent(command, bytes));
       this.emit('send_result', { id, ok: true, messageId: sent?.key?.id });
     } catch (error) {
       this.emit('send_result', { id, ok: false, error: error.message ?? String(error) });
