@@ -1,3 +1,4 @@
+using NanoClaw.Tests.Support;
 using System.Xml.Linq;
 using Dapper;
 using FsCheck;
@@ -113,8 +114,7 @@ public sealed class AttachmentPromptAndStoreTests
             // Roll the file back to what the previous release left: no attachments table, V4 not applied.
             using (var c = store.Db.Connections.Open())
             {
-                c.Execute("DROP TABLE attachments");
-                c.Execute($"DELETE FROM {StoreMigrator.MetadataTable} WHERE name LIKE 'V4__%'");
+                StoreRollback.To(c, keepThrough: 3);
             }
 
             var reopened = new TestStore(dir);

@@ -1,3 +1,4 @@
+using NanoClaw.Tests.Support;
 using Dapper;
 using NanoClaw.Core.Containers;
 using NanoClaw.Core.Usage;
@@ -24,8 +25,7 @@ public sealed class UsageStoreTests
         // The file as the previous release left it: V1–V3 applied, no usage tables.
         using (var c = OpenRaw(dir.DatabasePath))
         {
-            c.Execute("DROP TABLE container_turns; DROP TABLE container_runs;");
-            c.Execute($"DELETE FROM {StoreMigrator.MetadataTable} WHERE name = 'V5__usage.sql'");
+            StoreRollback.To(c, keepThrough: 4);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 

@@ -40,12 +40,13 @@ public sealed class ContainerRunnerFakeRuntimeTests : IDisposable
         string Ro(string host, string target) => cli == ContainerCli.Apple
             ? $"--mount type=bind,source={host},target={target},readonly"
             : $"-v {host}:{target}:ro";
-        var user = uid == 501 ? " --user 501:501 -e HOME=/home/node" : "";
+        // A non-root daemon with Podman is rootless Podman: keep-id maps its uid to itself inside (rootless branch).
+        var user = uid == 501 ? " --userns=keep-id --user 501:501 -e HOME=/home/node" : "";
         // data/ lies inside the project: main's view of it is an empty read-only directory.
         Assert.Equal(
             $"run -i --rm --name nanoclaw-main-1700000000000 {Ro(p.Root, "/workspace/project")} {Ro(p.Data + "/empty", "/workspace/project/data")} " +
             $"-v {p.Groups}/main:/workspace/group -v {p.Data}/sessions/main/.claude:/home/node/.claude {Ro(p.Root + "/container/skills", "/home/node/.claude/skills")} " +
-            $"-v {p.Data}/ipc/main:/workspace/ipc {Ro(p.Data + "/snapshots/main", "/workspace/snapshots")} -e TZ=Europe/Berlin{user} localhost/nanoclaw-test:latest",
+            $"-v {p.Data}/ipc/main:/workspace/ipc {Ro(p.Data + "/snapshots/main", "/workspace/snapshots")} {Ro(p.Data + "/media/main", "/workspace/media")} -e TZ=Europe/Berlin{user} localhost/nanoclaw-test:latest",
             Assert.Single(fake.Calls));
         // The runner adds the host's timeouts (issue 20) to what the caller asked for.
         var expectedInput = request.Input with { IdleTimeoutMs = p.Options().IdleTimeoutMs, MaxRunMs = p.Options().MaxRunMs };

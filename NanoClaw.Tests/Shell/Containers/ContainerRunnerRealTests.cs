@@ -81,7 +81,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
 
         Assert.Equal(OutputStatus.Success, result.Status);
         Assert.Equal(
-            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/project ro\n/workspace/project/data ro\n/workspace/snapshots ro",
+            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/media ro\n/workspace/project ro\n/workspace/project/data ro\n/workspace/snapshots ro",
             results[0]);
         Assert.Equal("project marker", results[1]);
         Assert.Equal("READONLY /workspace/project/probe", results[2]);
@@ -166,7 +166,7 @@ public sealed class ContainerRunnerRealTests : IDisposable
 
         Assert.Equal(OutputStatus.Success, result.Status);
         Assert.Equal(
-            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/extra/docs ro\n/workspace/extra/work rw\n/workspace/global ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/snapshots ro",
+            "/home/node/.claude rw\n/home/node/.claude/skills ro\n/workspace/extra/docs ro\n/workspace/extra/work rw\n/workspace/global ro\n/workspace/group rw\n/workspace/ipc rw\n/workspace/media ro\n/workspace/snapshots ro",
             results[0]);
         Assert.Equal("missing /workspace/project", results[1]);
         Assert.DoesNotContain("secret.txt", results[2]);
