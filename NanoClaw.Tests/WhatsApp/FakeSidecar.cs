@@ -58,6 +58,9 @@ public sealed class FakeSidecar
 
     public IReadOnlyList<SentRecord> Sent() => ReadJsonLines<SentRecord>("sent.jsonl");
 
+    /// <summary>Every confirmed send_file, with the bytes the fake read from the path it was given.</summary>
+    public IReadOnlyList<SentFileRecord> Files() => ReadJsonLines<SentFileRecord>("files.jsonl");
+
     public IReadOnlyList<SentRecord> Attempts() => ReadJsonLines<SentRecord>("attempts.jsonl");
 
     public IReadOnlyList<string> Starts() => ReadLines("starts.log");
@@ -87,3 +90,8 @@ public sealed class FakeSidecar
 }
 
 public sealed record SentRecord(string Id, string Jid, string Text);
+
+public sealed record SentFileRecord(string Id, string Jid, string Kind, string Mimetype, string? FileName, string? Caption, string Base64)
+{
+    public byte[] Bytes => Convert.FromBase64String(Base64);
+}
