@@ -25,6 +25,7 @@ public static class DoctorChecks
     public const string Allowlist = "allowlist";
     public const string Disk = "disk";
     public const string FileModes = "file-modes";
+    public const string Transcription = "transcription";
 
     private delegate Task<CheckResult> Check(DoctorSession session, CancellationToken ct);
 
@@ -41,6 +42,7 @@ public static class DoctorChecks
         (Allowlist, (s, _) => Task.FromResult(AllowlistParses(s))),
         (Disk, (s, _) => Task.FromResult(WithConfig(s, Disk, DiskWritable))),
         (FileModes, (s, _) => Task.FromResult(WithConfig(s, FileModes, PrivateModes))),
+        (Transcription, (s, _) => Task.FromResult(WithConfig(s, Transcription, TranscriptionConfigured))),
     ];
 
     /// <summary>Every check's name, in report order.</summary>
@@ -66,6 +68,24 @@ public static class DoctorChecks
             }
         }
         return results;
+    }
+
+    // Without a transcriber voice notes still reach the agent (the prompt says one arrived untranscribed): so an
+    // unset URL is an informational line (the skip mark), never a failure. The URL is shown without user info or query.
+    private static CheckResult TranscriptionConfigured(ShellContext c)
+    {
+        var url = c.Options.Media.TranscriptionUrl;
+        if (url.Length == 0)
+            return CheckResult.Skip(Transcription, "voice notes are not transcribed (the agent is told one arrived without a transcript); " +
+                "to turn it on set media.transcription_url in config.yml (an OpenAI-compatible service: https://api.openai.com, " +
+                "https://api.groq.com/openai or a local whisper server) and transcription_api_key in credentials.yml");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            return CheckResult.Fail(Transcription, "media.transcription_url is not an http:// or https:// URL",
+                "set media.transcription_url in config.yml to the service's base URL (e.g. https://api.openai.com), or \"\" to turn transcription off");
+        var key = c.Credentials.TranscriptionApiKey.Exists(v => v.Trim().Length > 0);
+        return CheckResult.Pass(Transcription,
+            $"voice notes are transcribed by {uri.Scheme}://{uri.Authority}{uri.AbsolutePath.TrimEnd('/')}/v1/audio/transcriptions (model {c.Options.Media.TranscriptionModel}); " +
+            (key ? "transcription_api_key set (value not shown)" : "no transcription_api_key (fine for a local server without one)"));
     }
 
     // Store, WhatsApp keys, logs, data and credentials readable by other local accounts (F10).

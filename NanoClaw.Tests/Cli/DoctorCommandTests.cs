@@ -44,7 +44,8 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("nanoclaw auth whatsapp", Fix(result.StdOut, "whatsapp"));
         Assert.Contains("nanoclaw groups register --main", Fix(result.StdOut, "main-group"));
         foreach (var check in new[] { "store", "allowlist", "disk", "file-modes" }) Assert.Equal("pass", Mark(result.StdOut, check));
-        Assert.Contains("6 of 11 checks failed", result.StdOut);
+        Assert.Contains("6 of 12 checks failed", result.StdOut);
+        Assert.Equal("skip", Mark(result.StdOut, "transcription")); // off by default: informational, not a failure
         // Looking is not setting up: the doctor creates nothing in the directory.
         Assert.Equal(["home"], Directory.GetFileSystemEntries(project.Root).Select(p => Path.GetFileName(p)!).ToArray());
         Assert.Contains("doctor: asking the container runtime", result.StdErr);
@@ -99,6 +100,38 @@ public sealed class DoctorCommandTests : IDisposable
         var chmod = System.Diagnostics.Process.Start("sh", ["-c", fix[..fix.IndexOf(" (", StringComparison.Ordinal)]])!;
         chmod.WaitForExit();
         Assert.Equal("pass", Mark(project.Run("doctor", "--check", "file-modes").StdOut, "file-modes"));
+    }
+
+    [Fact]
+    [Trait("Category", "Media")]
+    public void Transcription_off_is_an_informational_line_saying_how_to_turn_it_on_and_on_names_the_endpoint()
+    {
+        var off = project.Run("doctor", "--check", "transcription");
+        Assert.True(off.ExitCode == 0, off.StdOut + off.StdErr);
+        Assert.Equal("skip", Mark(off.StdOut, "transcription"));
+        var offDetail = Line(off.StdOut, "transcription").Groups["detail"].Value;
+        Assert.Contains("voice notes are not transcribed", offDetail);
+        Assert.Contains("set media.transcription_url in config.yml", offDetail);
+        Assert.Contains("transcription_api_key in credentials.yml", offDetail);
+
+        project.WithConfig("media:\n  transcription_url: https://someone:hunter2@api.groq.com/openai/\n  transcription_model: whisper-large-v3\n")
+            .WithCredentials("transcription_api_key: gsk-not-real-key\n");
+        var on = project.Run("doctor", "--check", "transcription");
+        Assert.True(on.ExitCode == 0, on.StdOut + on.StdErr);
+        Assert.Equal("pass", Mark(on.StdOut, "transcription"));
+        var onDetail = Line(on.StdOut, "transcription").Groups["detail"].Value;
+        Assert.Contains("https://api.groq.com/openai/v1/audio/transcriptions (model whisper-large-v3)", onDetail);
+        Assert.Contains("transcription_api_key set", onDetail);
+        Assert.DoesNotContain("hunter2", on.StdOut + on.StdErr);
+        Assert.DoesNotContain("gsk-not-real-key", on.StdOut + on.StdErr);
+
+        // A URL that does not parse stops the configuration from loading: the config check fails and names the key.
+        project.WithConfig("media:\n  transcription_url: not a url\n");
+        var bad = project.Run("doctor", "--check", "config", "--check", "transcription");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal("fail", Mark(bad.StdOut, "config"));
+        Assert.Contains("media.transcription_url", Line(bad.StdOut, "config").Groups["detail"].Value);
+        Assert.Equal("skip", Mark(bad.StdOut, "transcription"));
     }
 
     [Fact]
