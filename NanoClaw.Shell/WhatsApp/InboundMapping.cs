@@ -27,7 +27,9 @@ public static partial class InboundMapping
             wire.Content,
             NormaliseTimestamp(wire.Timestamp),
             wire.IsFromMe,
-            BotMessageRules.IsBotMessage(wire.Content, wire.IsFromMe, assistant),
+            // The sidecar marks the echo of a file it sent for send_file (a caption-less one has no prefix to go by);
+            // only an own message can carry the mark.
+            (wire.SentByAssistant && wire.IsFromMe) || BotMessageRules.IsBotMessage(wire.Content, wire.IsFromMe, assistant),
             reply)
         {
             Attachments = (wire.Attachments ?? []).Where(a => a is not null).Select(ToAttachment).ToSeq().Strict(),

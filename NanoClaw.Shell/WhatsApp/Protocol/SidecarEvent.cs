@@ -104,7 +104,8 @@ public sealed record WireMessage(
     string Timestamp,
     bool IsFromMe,
     WireReply? ReplyTo,
-    IReadOnlyList<WireAttachment>? Attachments = null);
+    IReadOnlyList<WireAttachment>? Attachments = null,
+    bool SentByAssistant = false);
 
 /// <summary>A file that came with a message (see PROTOCOL.md, Attachments); <c>File</c> is null when it was not downloaded.</summary>
 public sealed record WireAttachment(string? Kind, string? Mime, long? Size, string? File, string? Reason, string? Caption, string? FileName);

@@ -192,11 +192,12 @@ export function chatOf(raw, { lidMap = {}, nowMs = 0 } = {}) {
  * @param {object} raw a WAMessage-shaped object
  * @param {{lidMap?: Record<string,string>|Map<string,string>, ownJid?: string, nowMs?: number}} options
  *   lidMap: LID user part → phone JID; ownJid: the linked account's phone JID (sender of own messages);
- *   nowMs: clock reading used when the message has no timestamp; attachment: the wire attachment (after its
+ *   nowMs: clock reading used when the message has no timestamp; sentByAssistant: the id is one this sidecar
+ *   sent for send_file (marked on the record only when fromMe); attachment: the wire attachment (after its
  *   download) to put on the record; without it a media message carries only its description.
  */
 export function normaliseMessage(raw, options = {}) {
-  const { lidMap = {}, ownJid, nowMs = 0 } = options;
+  const { lidMap = {}, ownJid, nowMs = 0, sentByAssistant = false } = options;
   const key = raw?.key;
   if (!key?.id || isIgnoredChat(key.remoteJid) || !raw.message) return null;
   const content = unwrap(raw.message);
@@ -223,5 +224,7 @@ export function normaliseMessage(raw, options = {}) {
   const reply = replyOf(content, lidMap);
   if (reply) record.replyTo = reply;
   if (attachment) record.attachments = [attachment];
+  // Only an own message can be the echo of the assistant's send (a stranger cannot reuse the id to pass as the bot).
+  if (sentByAssistant && isFromMe) record.sentByAssistant = true;
   return record;
 }

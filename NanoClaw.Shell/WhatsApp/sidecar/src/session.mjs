@@ -13,6 +13,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { chatOf, normaliseMessage, bareJid, jidUser } from './normalise.mjs';
 import { MediaStore } from './media.mjs';
+import { SentIds } from './sent-ids.mjs';
 
 const REASONS = Object.fromEntries(
   Object.entries(DisconnectReason).filter(([, code]) => typeof code === 'number').map(([name, code]) => [code, name]),
@@ -34,6 +35,8 @@ export class Session {
     this.groupNames = new Map();
     this.pendingSaves = new Set();
     this.pairingRequested = false;
+    // Ids of the files sent for send_file: their fromMe echo is marked sentByAssistant (see sent-ids.mjs).
+    this.sentFiles = new SentIds();
     // No `media` command yet: no directory, so nothing is downloaded.
     this.media = new MediaStore({}, (raw) =>
       downloadMediaMessage(raw, 'stream', {}, { logger: this.logger, reuploadRequest: (m) => this.sock.updateMediaMessage(m) }));
@@ -175,7 +178,9 @@ export class Session {
         const name = chat.isGroup ? this.groupNames.get(chat.jid) : raw.key?.fromMe ? undefined : raw.pushName;
         this.emit('chat', { ...chat, ...(name ? { name } : {}) });
         const attachment = raw.key?.id ? await this.media.attachmentOf(raw, chat.jid) : null;
-        const message = normaliseMessage(raw, { ...options, ...(attachment ? { attachment } : {}) });
+        // Asked after the download: Baileys emits the echo of an own send on the next tick, after sendMessage resolved.
+        const sentByAssistant = this.sentFiles.has(raw.key?.id);
+        const message = normaliseMessage(raw, { ...options, sentByAssistant, ...(attachment ? { attachment } : {}) });
         if (message) this.emit('message', { message });
       } catch (error) {
         // One odd message must not take the rest down.
@@ -215,6 +220,7 @@ export class Session {
     try {
       const bytes = await readFile(path);
       const sent = await this.sock.sendMessage(jid, fileContent(command, bytes));
+      this.sentFiles.remember(sent?.key?.id);
       this.emit('send_result', { id, ok: true, messageId: sent?.key?.id });
     } catch (error) {
       this.emit('send_result', { id, ok: false, error: error.message ?? String(error) });
