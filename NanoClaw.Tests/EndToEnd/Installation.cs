@@ -82,6 +82,15 @@ public sealed class Installation : IDisposable
             })
             .ToList();
 
+    /// <summary>Drops an IPC request into the group's tasks directory the way the agent's tools do (write, then rename).</summary>
+    public void WriteTaskRequest(string folder, string name, System.Text.Json.Nodes.JsonObject request)
+    {
+        var dir = Path.Combine(DataDir, "ipc", folder, "tasks");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, name + ".json.tmp"), request.ToJsonString());
+        File.Move(Path.Combine(dir, name + ".json.tmp"), Path.Combine(dir, name + ".json"));
+    }
+
     /// <summary>Files the daemon moved to data/ipc/errors (refused or broken IPC requests).</summary>
     public IReadOnlyList<string> ErrorFiles() =>
         Directory.Exists(ErrorsDir) ? Directory.GetFiles(ErrorsDir).Order(StringComparer.Ordinal).ToList() : [];

@@ -13,7 +13,7 @@ namespace NanoClaw.Tests.EndToEnd;
 public sealed class LocalChatDaemonFixture : IAsyncLifetime
 {
     /// <summary>Non-main groups registered before boot, one per scenario.</summary>
-    public static readonly string[] Groups = ["triggered", "context", "followup", "progress", "reminders", "nosy", "cli", "closing"];
+    public static readonly string[] Groups = ["triggered", "context", "followup", "progress", "reminders", "nosy", "cli", "closing", "taskwait"];
 
     public FakeAnthropicApi Api { get; private set; } = null!;
     public Installation Installation { get; private set; } = null!;

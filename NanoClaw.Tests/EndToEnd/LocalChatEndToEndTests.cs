@@ -234,6 +234,70 @@ public sealed class LocalChatEndToEndTests : IClassFixture<LocalChatDaemonFixtur
         Assert.Single(ApiRequests.TurnsMentioning(Api, "are you there?"));
     }
 
+    [ClaudeImageFact]
+    public async Task A_message_arriving_while_the_idle_agent_is_being_closed_is_answered_exactly_once()
+    {
+        Api.Script(ScriptedReply.Text("First answer."), ScriptedReply.Text("Answered after the close."));
+        await using var chat = await fixture.ChatAsync("closing");
+        await chat.SayAsync("@Andy first question");
+        await chat.WaitForReplyContainingAsync("First answer.", Turn);
+        var first = await SingleContainerOfAsync("closing");
+
+        // The idle timeout (Installation.IdleTimeoutMs) expires: the core decides to close the run. The message is
+        // sent right then, while the container is still winding down, so it must not be piped into it.
+        await Daemon.WaitForLineAsync(l => l.Contains("Closing the agent of closing (run", StringComparison.Ordinal), Turn);
+        await chat.SayAsync("@Andy question during the close");
+
+        await chat.WaitForReplyContainingAsync("Answered after the close.", Turn);
+        await Daemon.WaitForContainerEndAsync(first, ContainerEnd);
+        var starts = Daemon.StartedContainers.Where(c => c.Folder == "closing").Select(c => c.Name).ToList();
+        Assert.True(starts.Count == 2, "expected the closed container and one new one; daemon log:\n" + Daemon.Tail());
+        Assert.Equal(first, starts[0]);
+        await Daemon.WaitForContainerEndAsync(starts[1], ContainerEnd);
+        Assert.Equal(["Andy: First answer.", "Andy: Answered after the close."], chat.Replies);
+        var turns = ApiRequests.TurnsMentioning(Api, "question during the close");
+        Assert.True(turns.Count == 1, ApiRequests.Describe(Api));
+    }
+
+    [ClaudeImageFact]
+    public async Task A_chat_message_while_a_task_container_runs_waits_for_the_next_container()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Installation.Zone);
+        var dueLocal = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(2), zone).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        Api.Script(ScriptedReply.Text("Task report."), ScriptedReply.Text("Chat answered."));
+        await using var chat = await fixture.ChatAsync("taskwait");
+
+        // The group schedules its own task through its IPC directory, as the agent's schedule_task tool does.
+        fixture.Installation.WriteTaskRequest("taskwait", "wait-task", new JsonObject
+        {
+            ["type"] = "schedule_task",
+            ["prompt"] = "Write the task report",
+            ["schedule_type"] = "once",
+            ["schedule_value"] = dueLocal,
+            ["targetJid"] = "local:taskwait",
+        });
+        var taskStart = await Daemon.WaitForLineAsync(
+            l => l.Contains("Started nanoclaw-", StringComparison.Ordinal) && l.Contains(" for taskwait (task ", StringComparison.Ordinal), Turn);
+        await chat.SayAsync("@Andy a chat question while the task runs");
+
+        await chat.WaitForReplyContainingAsync("Chat answered.", Turn + ContainerEnd);
+        var starts = Daemon.StartedContainers.Where(c => c.Folder == "taskwait").Select(c => c.Name).ToList();
+        Assert.True(starts.Count == 2, "expected the task container and one chat container; daemon log:\n" + Daemon.Tail());
+        Assert.Contains(starts[0], taskStart);
+        // The chat container started only after the task container had ended.
+        var lines = Daemon.Lines.ToList();
+        var taskEnded = lines.FindIndex(l => l.Contains($"Container {starts[0]} ended", StringComparison.Ordinal));
+        var chatStarted = lines.FindIndex(l => l.Contains($"Started {starts[1]} for taskwait", StringComparison.Ordinal));
+        Assert.True(taskEnded >= 0 && chatStarted > taskEnded, Daemon.Tail());
+        await Daemon.WaitForContainerEndAsync(starts[1], ContainerEnd);
+        Assert.Equal(["Andy: Task report.", "Andy: Chat answered."], chat.Replies);
+        var chatTurns = ApiRequests.TurnsMentioning(Api, "a chat question while the task runs");
+        Assert.True(chatTurns.Count == 1, ApiRequests.Describe(Api));
+        // The task's own turn never saw the chat message (the chat turn resumes the group session, so it sees the task).
+        Assert.Single(ApiRequests.TurnsMentioning(Api, "Write the task report"),
+            t => !ApiRequests.UserText(t).Contains("a chat question while the task runs", StringComparison.Ordinal));
+    }
+
     private int SendsTo(string jid) => Daemon.Lines.Count(l => l.Contains($" chars to {jid} via ", StringComparison.Ordinal));
 
     private async Task<string> SingleContainerOfAsync(string folder)

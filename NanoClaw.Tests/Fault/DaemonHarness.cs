@@ -16,6 +16,7 @@ namespace NanoClaw.Tests.Fault;
 public sealed class DaemonHarness : IAsyncDisposable
 {
     private readonly StringBuilder output = new();
+    private readonly SemaphoreSlim lineArrived = new(0);
     private Process? process;
 
     public DaemonHarness(string? extraConfig = null, int maxConcurrent = 5, bool credentialProxy = false, string? credentials = null,
@@ -95,13 +96,33 @@ public sealed class DaemonHarness : IAsyncDisposable
             start.Environment.Remove(name);
         foreach (var (k, v) in Env) start.Environment[k] = v;
         process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine("ERR " + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) output.AppendLine(e.Data); lineArrived.Release(); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) output.AppendLine("ERR " + e.Data); lineArrived.Release(); } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         Starts++;
         if (waitForSocket) await WaitForSocketAsync(timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="done"/> holds for the daemon's output lines, checking again each time it prints a
+    /// line (the daemon's log is the event stream; no polling interval to tune).
+    /// </summary>
+    public async Task WaitForOutputAsync(Func<IReadOnlyList<string>, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            while (lineArrived.CurrentCount > 0) lineArrived.Wait(0); // every line so far is in the snapshot below
+            var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (done(lines)) return;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || process is { HasExited: true })
+                throw new TimeoutException($"timed out waiting for {what}" + (process is { HasExited: true } ? $" (the daemon exited with {process.ExitCode})" : "")
+                    + ":\n" + string.Join('\n', lines.TakeLast(40)));
+            await lineArrived.WaitAsync(left);
+        }
     }
 
     public async Task WaitForSocketAsync(TimeSpan timeout)
@@ -267,6 +288,19 @@ public sealed class ChatSession : IAsyncDisposable
         var buffer = new byte[4096];
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ReceiveAsync(buffer, cts.Token); // "accepted" (or an error) once the message is in
+    }
+
+    /// <summary>Waits until <paramref name="count"/> frames of <paramref name="type"/> (e.g. "accepted") have arrived in total.</summary>
+    public async Task WaitForFramesAsync(string type, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Frames.Count(f => f.Type == type) < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || Closed)
+                throw new TimeoutException($"{Frames.Count(f => f.Type == type)} of {count} '{type}' frames" + (Closed ? " (the daemon closed the connection)" : ""));
+            await arrived.WaitAsync(left);
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> replies have arrived in total.</summary>

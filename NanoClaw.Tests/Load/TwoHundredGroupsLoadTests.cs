@@ -11,7 +11,7 @@ namespace NanoClaw.Tests.Load;
 /// the container cap holds, every group is served, every task runs exactly once, memory stays bounded.
 /// </summary>
 [Trait("Category", "Load")]
-public sealed class TwoHundredGroupsLoadTests(ITestOutputHelper output)
+public sealed partial class TwoHundredGroupsLoadTests(ITestOutputHelper output)
 {
     private const int Groups = 200;
     private const int Tasks = 100;
@@ -40,24 +40,28 @@ public sealed class TwoHundredGroupsLoadTests(ITestOutputHelper output)
 
         for (var i = 0; i < Groups; i++)
             Ipc(daemon, "main", $"reg{i}", new { type = "register_group", jid = $"local:g{i}", name = $"G{i}", folder = $"g{i}", trigger = "@Andy", requiresTrigger = false });
-        await WaitUntil(() => Count(daemon, "SELECT COUNT(*) FROM registered_groups") == Groups + 1, TimeSpan.FromSeconds(60), "registration");
+        await daemon.WaitForOutputAsync(lines => lines.Count(l => l.Contains("Registered group G", StringComparison.Ordinal)) == Groups,
+            TimeSpan.FromSeconds(60), "registration");
 
         // Tasks due a few seconds from now, all at the same minute; then a burst of one message per group.
         var due = DateTime.UtcNow.AddSeconds(4).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         for (var i = 0; i < Tasks; i++)
             Ipc(daemon, "main", $"task{i}", new { type = "schedule_task", prompt = $"task for g{i * 2}", schedule_type = "once", schedule_value = due, targetJid = $"local:g{i * 2}" });
-        await WaitUntil(() => Count(daemon, "SELECT COUNT(*) FROM scheduled_tasks") == Tasks, TimeSpan.FromSeconds(30), "tasks stored");
+        await daemon.WaitForOutputAsync(lines => lines.Count(l => l.Contains("IPC CreateTask from main", StringComparison.Ordinal)) == Tasks,
+            TimeSpan.FromSeconds(30), "tasks accepted");
 
         var clock = Stopwatch.StartNew();
         await using (var chat = await ChatSession.OpenAsync(daemon))
         {
             for (var i = 0; i < Groups; i++) await chat.SendAsync($"g{i}", $"burst message for g{i}");
-            await WaitUntil(() => Count(daemon, "SELECT COUNT(*) FROM messages WHERE chat_jid LIKE 'local:g%'") == Groups, TimeSpan.FromSeconds(30), "burst stored");
+            await chat.WaitForFramesAsync("accepted", Groups, TimeSpan.FromSeconds(30)); // "accepted" = stored
         }
-        await WaitUntil(() => AllServed(daemon) && Count(daemon, "SELECT COUNT(*) FROM task_run_logs") >= Tasks,
+        // Served: each group's burst container ended (even groups also ran their task's container), every task
+        // finished, and every container that started has ended, so a second run of anything would already have started.
+        await daemon.WaitForOutputAsync(lines => EveryGroupAndTaskRan(lines) && AllStartedContainersEnded(lines),
             TimeSpan.FromSeconds(120), "every group served and every task run");
         var elapsed = clock.Elapsed;
-        await Task.Delay(2000); // anything running twice would show up now
+        Assert.True(AllServed(daemon), "a group's agent cursor did not reach its last message");
         await sampling.CancelAsync();
         await sampler;
 
@@ -80,6 +84,20 @@ public sealed class TwoHundredGroupsLoadTests(ITestOutputHelper output)
         Assert.True(maxRss < 600 * 1024, $"daemon RSS reached {maxRss / 1024} MB");
         Assert.True(daemon.IsRunning);
     }
+
+    private static bool EveryGroupAndTaskRan(IReadOnlyList<string> lines)
+    {
+        var ended = lines.Select(l => EndedLine().Match(l)).Where(m => m.Success).GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Count());
+        var tasksFinished = lines.Count(l => l.Contains("Task ", StringComparison.Ordinal) && l.Contains(" finished: ", StringComparison.Ordinal));
+        return tasksFinished >= Tasks
+            && Enumerable.Range(0, Groups).All(i => ended.GetValueOrDefault($"g{i}") >= (i % 2 == 0 && i / 2 < Tasks ? 2 : 1));
+    }
+
+    private static bool AllStartedContainersEnded(IReadOnlyList<string> lines) =>
+        lines.Count(l => l.Contains("Started nanoclaw-", StringComparison.Ordinal)) == lines.Count(l => EndedLine().IsMatch(l));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Container nanoclaw-(g\d+)-\S+ ended")]
+    private static partial System.Text.RegularExpressions.Regex EndedLine();
 
     private static bool AllServed(DaemonHarness daemon)
     {
@@ -111,21 +129,5 @@ public sealed class TwoHundredGroupsLoadTests(ITestOutputHelper output)
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, name + ".json.tmp"), JsonSerializer.Serialize(request));
         File.Move(Path.Combine(dir, name + ".json.tmp"), Path.Combine(dir, name + ".json"));
-    }
-
-    private static long Count(DaemonHarness daemon, string sql)
-    {
-        using var c = daemon.OpenDb();
-        return c.ExecuteScalar<long>(sql);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(250);
-        }
     }
 }
