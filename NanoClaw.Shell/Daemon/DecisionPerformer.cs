@@ -185,13 +185,12 @@ public sealed class DecisionPerformer
     private async Task ReportExitAsync(string groupJid, string folder, ContainerRun run, Option<long> runId)
     {
         var success = false;
-        var outcome = Core.Usage.RunOutcomes.Error;
         try
         {
             var result = await run.Completion;
             success = result.Status == OutputStatus.Success;
             usage.RunEnded(runId, result);
-            outcome = Core.Usage.RunOutcomes.Of(result);
+            Metrics?.RunEnded(folder, Core.Usage.RunOutcomes.Of(result));
             log.Information("Container {Container} ended: exit {Exit}{Timeout}, {Status} in {Duration}", run.Name, result.ExitCode,
                 result.TimedOut ? " (timed out)" : "", result.Status, result.Duration);
         }
@@ -199,10 +198,10 @@ public sealed class DecisionPerformer
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
             usage.RunFailed(runId, e.Message);
+            Metrics?.RunEnded(folder, Core.Usage.RunOutcomes.Error);
         }
         Interlocked.Decrement(ref runningCount);
         facts.TryRemove(groupJid, out _);
-        Metrics?.RunEnded(folder, outcome);
         post(new PipelineEvent.ContainerExited(groupJid, success));
     }
 
