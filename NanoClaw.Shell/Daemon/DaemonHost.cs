@@ -102,7 +102,15 @@ public static class DaemonHost
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
         // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
-        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token);
+        // The proxy counts each answer's tokens on the host (unforgeable by the agent): stored per run, and a metric.
+        var proxyUsage = new Usage.UsageRecorder(store, clock, log);
+        Telemetry.NanoClawMetrics? proxyMetrics = null;
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token, (container, tokens) =>
+        {
+            proxyUsage.ProxyCounted(container, tokens);
+            proxyMetrics?.Tokens(Core.Containers.ContainerNaming.Parse(container).Map(p => p.Folder).IfNone("unknown"), Telemetry.NanoClawMetrics.SourceProxy,
+                tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
+        });
         if (credentialsFor.Case is string proxyError)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
@@ -120,6 +128,7 @@ public static class DaemonHost
         // Metrics (issue 19): instruments always, an exporter only with telemetry.otlp_endpoint (Telemetry/README.md).
         using var metrics = new Telemetry.NanoClawMetrics(clock, () => loop.Current?.Queue.Waiting.Count ?? 0, () => loop.Current?.Queue.Running.Count ?? 0);
         using var metricsExport = Telemetry.MetricsExport.Start(options.Telemetry, log);
+        proxyMetrics = metrics;
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,

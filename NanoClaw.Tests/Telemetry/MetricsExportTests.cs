@@ -43,7 +43,10 @@ public sealed class MetricsExportTests
         await daemon.StartAsync();
         await RoundTripAsync(daemon);
 
-        var export = await receiver.WaitForExportAsync(e => Value(e, "nanoclaw.runs.ended", ("outcome", "success")) >= 1, Wait, "a successful run ended");
+        // The gauges follow the core's state, which learns of the exit just after the run's end is counted.
+        var export = await receiver.WaitForExportAsync(
+            e => Value(e, "nanoclaw.runs.ended", ("outcome", "success")) >= 1 && e.Any(p => p.Metric == "nanoclaw.containers.running" && p.Value == 0),
+            Wait, "a successful run ended and no container running");
 
         Assert.Equal(1, Value(export, "nanoclaw.messages.received", ("channel", "local")));
         Assert.Equal(1, Value(export, "nanoclaw.messages.received"));
