@@ -38,6 +38,24 @@ public sealed record NanoClawOptions(
 
     /// <summary>Inbound media: download limits and voice-note transcription (<c>media.*</c>).</summary>
     public MediaOptions Media { get; init; } = MediaOptions.Default;
+
+    /// <summary>OpenTelemetry metrics export (<c>telemetry.*</c>); off unless an endpoint is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.Default;
+}
+
+/// <summary>Metrics export settings (<c>telemetry.*</c> in <c>config.yml</c>).</summary>
+/// <param name="OtlpEndpoint">
+/// Base URL of an OTLP/HTTP receiver (e.g. <c>http://localhost:4318</c>; metrics go to <c>{url}/v1/metrics</c>);
+/// empty (the default) builds no exporter and sends nothing anywhere.
+/// </param>
+/// <param name="ExportIntervalMs">How often metrics are pushed, in milliseconds.</param>
+public sealed record TelemetryOptions(string OtlpEndpoint, int ExportIntervalMs)
+{
+    /// <summary>No endpoint (nothing is sent), every 60 s when one is set.</summary>
+    public static readonly TelemetryOptions Default = new("", 60000);
+
+    /// <summary>True when metrics are exported.</summary>
+    public bool Enabled => OtlpEndpoint.Length > 0;
 }
 
 /// <summary>Inbound media settings (<c>media.*</c> in <c>config.yml</c>).</summary>

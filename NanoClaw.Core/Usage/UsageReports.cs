@@ -23,29 +23,76 @@ public static partial class UsageReports
     /// them by <paramref name="by"/> and sums each line and the total.
     /// </summary>
     public static UsageReport Summarize(IEnumerable<UsageTurn> turns, UsageGrouping by, TimeZoneInfo zone,
+        Option<DateTimeOffset> since = default, Option<string> group = default) =>
+        Summarize(turns, [], by, zone, since, group);
+
+    /// <summary>
+    /// As <see cref="Summarize(IEnumerable{UsageTurn}, UsageGrouping, TimeZoneInfo, Option{DateTimeOffset}, Option{string})"/>,
+    /// with the credential proxy's counted responses: for a run the proxy counted (<see cref="UsageTurn.ProxyCounted"/>)
+    /// the tokens are the proxy's (placed by when each response ended), and the agent's reports only give cost, round
+    /// trips and API time; runs it did not count keep the agent's tokens. <see cref="UsageLine.Reported"/> keeps the
+    /// agent's token sums either way.
+    /// </summary>
+    public static UsageReport Summarize(IEnumerable<UsageTurn> turns, IEnumerable<ProxyCall> calls, UsageGrouping by, TimeZoneInfo zone,
         Option<DateTimeOffset> since = default, Option<string> group = default)
     {
-        var selected = turns
-            .Where(t => since.ForAll(s => t.EndedAt >= s))
-            .Where(t => group.ForAll(g => string.Equals(t.Group, g, StringComparison.Ordinal)))
-            .ToList();
-        var lines = selected
-            .GroupBy(t => KeyOf(t, by, zone), StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Line(g.Key, g.ToList()))
+        bool Selected(DateTimeOffset at, string g) =>
+            since.ForAll(s => at >= s) && group.ForAll(x => string.Equals(g, x, StringComparison.Ordinal));
+        var selectedTurns = turns.Where(t => Selected(t.EndedAt, t.Group)).ToList();
+        var selectedCalls = calls.Where(c => Selected(c.EndedAt, c.Group)).ToList();
+        var turnsByKey = selectedTurns.ToLookup(t => KeyOf(t.EndedAt, t.Group, t.TaskId, by, zone), StringComparer.Ordinal);
+        var callsByKey = selectedCalls.ToLookup(c => KeyOf(c.EndedAt, c.Group, c.TaskId, by, zone), StringComparer.Ordinal);
+        var lines = turnsByKey.Select(g => g.Key).Concat(callsByKey.Select(g => g.Key))
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(k => k, StringComparer.Ordinal)
+            .Select(k => Line(k, turnsByKey[k].ToList(), callsByKey[k].ToList()))
             .ToSeq().Strict();
-        return new UsageReport(lines, Line("total", selected));
+        return new UsageReport(lines, Line("total", selectedTurns, selectedCalls));
     }
 
-    private static UsageLine Line(string key, IReadOnlyCollection<UsageTurn> turns) =>
-        new(key, turns.Select(t => t.RunId).Distinct().Count(), turns.Count, turns.Aggregate(TurnUsage.Zero, (sum, t) => Add(sum, t.Usage)));
-
-    private static string KeyOf(UsageTurn turn, UsageGrouping by, TimeZoneInfo zone) => by switch
+    private static UsageLine Line(string key, IReadOnlyCollection<UsageTurn> turns, IReadOnlyCollection<ProxyCall> calls)
     {
-        UsageGrouping.Day => TimeZoneInfo.ConvertTime(turn.EndedAt, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        UsageGrouping.Group => turn.Group,
-        _ => turn.TaskId.IfNone(NoTask),
+        var reported = turns.Aggregate(TurnUsage.Zero, (sum, t) => Add(sum, t.Usage));
+        var tokens = turns.Where(t => !t.ProxyCounted).Aggregate(ApiTokens.Zero, (sum, t) => sum + ApiTokens.Of(t.Usage))
+                     + calls.Aggregate(ApiTokens.Zero, (sum, c) => sum + c.Tokens);
+        var runs = turns.Select(t => t.RunId).Concat(calls.Select(c => c.RunId)).Distinct().Count();
+        var usage = reported with
+        {
+            InputTokens = tokens.InputTokens,
+            OutputTokens = tokens.OutputTokens,
+            CacheCreationInputTokens = tokens.CacheCreationInputTokens,
+            CacheReadInputTokens = tokens.CacheReadInputTokens,
+        };
+        var counted = turns.Where(t => t.ProxyCounted).Select(t => t.RunId).Concat(calls.Select(c => c.RunId)).Distinct().Count();
+        return new UsageLine(key, runs, turns.Count, usage)
+        {
+            Reported = counted == 0 ? None : Some(ApiTokens.Of(reported)),
+            ProxyCountedRuns = counted,
+        };
+    }
+
+    private static string KeyOf(DateTimeOffset at, string group, Option<string> taskId, UsageGrouping by, TimeZoneInfo zone) => by switch
+    {
+        UsageGrouping.Day => TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        UsageGrouping.Group => group,
+        _ => taskId.IfNone(NoTask),
     };
+
+    /// <summary>
+    /// Runs the proxy counted whose agent reports say something else, oldest run first. Any difference is flagged: an
+    /// honest runner's per-turn sums equal the API's <c>usage</c> exactly (both sum every model call), so a gap means a
+    /// call the runner did not report (a run killed mid-turn, a call made around Claude Code) or a forged report.
+    /// </summary>
+    public static Seq<TokenMismatch> Mismatches(IEnumerable<RunTokens> runs) =>
+        runs.OrderBy(r => r.RunId)
+            .Choose(r => r.Proxy.Bind(proxy => Verdict(r.Reported, proxy)).Map(v => new TokenMismatch(r, v)))
+            .ToSeq().Strict();
+
+    private static Option<TokenVerdict> Verdict(ApiTokens reported, ApiTokens proxy) =>
+        reported == proxy ? Option<TokenVerdict>.None
+        : reported.Total > proxy.Total ? TokenVerdict.Over
+        : reported.Total < proxy.Total ? TokenVerdict.Under
+        : TokenVerdict.Differs;
 
     /// <summary>Reads <c>day</c>, <c>group</c> or <c>task</c>.</summary>
     public static Either<string, UsageGrouping> ParseGrouping(string text) => text.Trim().ToLowerInvariant() switch

@@ -9,7 +9,11 @@ namespace NanoClaw.Core.Usage;
 /// <param name="TaskId">The scheduled task the run was for, if any.</param>
 /// <param name="EndedAt">When the turn ended (UTC).</param>
 /// <param name="Usage">What it used.</param>
-public sealed record UsageTurn(long RunId, string Group, Option<string> TaskId, DateTimeOffset EndedAt, TurnUsage Usage);
+public sealed record UsageTurn(long RunId, string Group, Option<string> TaskId, DateTimeOffset EndedAt, TurnUsage Usage)
+{
+    /// <summary>True when the credential proxy counted this turn's run: its tokens then come from the proxy, not this report.</summary>
+    public bool ProxyCounted { get; init; }
+}
 
 /// <summary>How the usage report groups its lines.</summary>
 public enum UsageGrouping
@@ -26,8 +30,21 @@ public enum UsageGrouping
 /// <param name="Key">The day (<c>yyyy-MM-dd</c>), group folder or task id.</param>
 /// <param name="Runs">Distinct container runs with turns in this line.</param>
 /// <param name="Turns">Agent turns.</param>
-/// <param name="Usage">Sum of the turns' usage.</param>
-public sealed record UsageLine(string Key, int Runs, int Turns, TurnUsage Usage);
+/// <param name="Usage">
+/// Tokens: the proxy's count for runs it counted, the agent's report for the others; cost, model round trips and API
+/// time: the agent's report (the only source).
+/// </param>
+public sealed record UsageLine(string Key, int Runs, int Turns, TurnUsage Usage)
+{
+    /// <summary>
+    /// The agent runners' own token reports for this line when the proxy counted any of its runs (then
+    /// <see cref="Usage"/>'s tokens are not the agents'); none when every token in the line is the agents' report.
+    /// </summary>
+    public Option<ApiTokens> Reported { get; init; }
+
+    /// <summary>Runs in this line whose tokens come from the credential proxy.</summary>
+    public int ProxyCountedRuns { get; init; }
+}
 
 /// <summary>The report: its lines and their total.</summary>
 /// <param name="Lines">Lines in key order (days oldest first).</param>

@@ -133,6 +133,9 @@ public static class ConfigLoader
                     : SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
                 Read("media.transcription_model", d.Media.TranscriptionModel, SettingParsers.NonEmptyText)),
             MediaMaxSendMb = Read("media.max_send_mb", d.MediaMaxSendMb, s => SettingParsers.IntInRange(s, 1, 2048)),
+            Telemetry = new TelemetryOptions(
+                Read("telemetry.otlp_endpoint", d.Telemetry.OtlpEndpoint, s => SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
+                Read("telemetry.export_interval_ms", d.Telemetry.ExportIntervalMs, s => SettingParsers.IntInRange(s, 100, 86_400_000))),
         };
 
         if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")

@@ -47,8 +47,9 @@ public sealed class ContainerCredentials : IAsyncDisposable
     /// Starts the proxy when configured, with the transport <see cref="ProxyTransportPlan.Choose"/> picks for
     /// <paramref name="cli"/> on this host; a reason when it is configured but cannot run.
     /// </summary>
+    /// <param name="counted">Called with the container name and tokens of each Messages API answer the proxy forwards.</param>
     public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ContainerCli cli,
-        ILogger log, CancellationToken ct)
+        ILogger log, CancellationToken ct, Action<string, NanoClaw.Core.Usage.ApiTokens>? counted = null)
     {
         if (!options.Container.CredentialProxy)
         {
@@ -64,7 +65,8 @@ public sealed class ContainerCredentials : IAsyncDisposable
         if (proxyCredentials.Case is string bad) return Left<string, ContainerCredentials>(bad);
         try
         {
-            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct, tcp);
+            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct, tcp,
+                counted is null ? null : (run, tokens) => counted(run.Container, tokens));
             return new ContainerCredentials(name =>
             {
                 var lease = server.OpenRun(name);

@@ -64,8 +64,12 @@ public sealed class CredentialProxyServer : IAsyncDisposable
     /// Starts the server; run sockets are created under <paramref name="socketDir"/> by <see cref="OpenRun"/>, or, with
     /// <paramref name="tcp"/>, one TCP listener is bound at its address and <see cref="OpenRun"/> only registers tokens.
     /// </summary>
+    /// <param name="counted">
+    /// Called with the run and the tokens of each <c>POST /v1/messages</c> response once its body has passed
+    /// (<see cref="ResponseUsageReader"/>); null counts nothing.
+    /// </param>
     public static async Task<CredentialProxyServer> StartAsync(ProxyCredentials credentials, string socketDir, ILogger log, CancellationToken ct = default,
-        NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp = null)
+        NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp = null, Action<ProxyRun, NanoClaw.Core.Usage.ApiTokens>? counted = null)
     {
         log = log.ForContext<CredentialProxyServer>();
         PrepareSocketDir(socketDir);
@@ -129,7 +133,33 @@ public sealed class CredentialProxyServer : IAsyncDisposable
                 await Refuse(http, refusal);
                 return;
             }
+            // Usage is read from the Messages API's answers as they pass (never count_tokens: it is not billed).
+            var body = http.Response.Body;
+            var counting = counted is null || path != "/v1/messages" ? null
+                : new UsageCountingStream(body, () => http.Response.StatusCode == StatusCodes.Status200OK
+                                                      && http.Response.Headers.ContentEncoding.All(e => string.IsNullOrEmpty(e) || e == "identity")
+                    ? ResponseUsageReader.For(http.Response.ContentType)
+                    : null);
+            if (counting is not null) http.Response.Body = counting;
             var error = await forwarder.SendAsync(http, destination, client, requestConfig, transformer);
+            if (counting is not null)
+            {
+                http.Response.Body = body;
+                // Also after a broken stream: what message_start announced was spent.
+                if (counting.Reader?.Result() is { } tokens)
+                {
+                    try
+                    {
+                        counted!(run, tokens);
+                    }
+                    catch (Exception e)
+                    {
+                        log.Warning("Credential proxy could not record the usage of {Container}: {Error}", run.Container, e.Message);
+                    }
+                }
+                else
+                    log.Debug("Credential proxy found no usage in {Status} {Type} for {Container}", http.Response.StatusCode, http.Response.ContentType, run.Container);
+            }
             if (error == ForwarderError.None)
                 log.Debug("Proxied {Method} {Path} for {Container} -> {Status} in {Ms:0} ms", http.Request.Method, path, run.Container,
                     http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -246,6 +276,9 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             HeaderInjection.Apply(credentials, proxyRequest.Headers);
+            // Uncompressed answers, so the proxy can read their usage (ResponseUsageReader).
+            proxyRequest.Headers.Remove("Accept-Encoding");
+            proxyRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         }
     }
 }

@@ -102,7 +102,15 @@ public static class DaemonHost
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
         // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
-        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token);
+        // The proxy counts each answer's tokens on the host (unforgeable by the agent): stored per run, and a metric.
+        var proxyUsage = new Usage.UsageRecorder(store, clock, log);
+        Telemetry.NanoClawMetrics? proxyMetrics = null;
+        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token, (container, tokens) =>
+        {
+            proxyUsage.ProxyCounted(container, tokens);
+            proxyMetrics?.Tokens(Core.Containers.ContainerNaming.Parse(container).Map(p => p.Folder).IfNone("unknown"), Telemetry.NanoClawMetrics.SourceProxy,
+                tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
+        });
         if (credentialsFor.Case is string proxyError)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
@@ -117,12 +125,17 @@ public static class DaemonHost
 
         var outbound = new OutboundRouter(channels, log);
         using var loop = new EventLoop();
+        // Metrics (issue 19): instruments always, an exporter only with telemetry.otlp_endpoint (Telemetry/README.md).
+        using var metrics = new Telemetry.NanoClawMetrics(clock, () => loop.Current?.Queue.Waiting.Count ?? 0, () => loop.Current?.Queue.Running.Count ?? 0);
+        using var metricsExport = Telemetry.MetricsExport.Start(options.Telemetry, log);
+        proxyMetrics = metrics;
         DueTaskTimer? timer = null;
         void TasksChanged() => timer?.Rearm();
         var performer = new DecisionPerformer(store, runner, outbound, loop.Post, clock, zone,
             () => LanguageExt.Map<string, string>.Empty, TasksChanged, log)
         {
             AssistantName = options.Assistant.Name,
+            Metrics = metrics,
         };
         void GroupsChanged()
         {
@@ -141,7 +154,11 @@ public static class DaemonHost
         // Inbound: stored first, then fed to the pipeline.
         using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current);
         var attachments = channels.Select(ingest.Attach).ToList();
-        using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
+        using var inbound = ingest.Stored.Subscribe(m =>
+        {
+            if (!m.IsBotMessage) metrics.MessageReceived(channels.Find(c => c.OwnsJid(m.ChatJid))?.Name ?? "other", m.ChatJid);
+            loop.Post(new PipelineEvent.MessageStored(m));
+        });
         var trigger = new TriggerMatcher(options.Assistant.Name);
         using var denials = ingest.Stored.Where(m => !allowlist.Current.MayTrigger(m))
             .Subscribe(m => store.Groups.Get(m.ChatJid).IfSome(g => AllowlistDenials.CheckTrigger(log, allowlist.Current, loop.Current?.TriggerOf(m.ChatJid) ?? trigger, g, m)));

@@ -84,6 +84,7 @@ public sealed class DecisionPerformer
                 Launch(launch);
                 break;
             case Decision.WriteInput input:
+                Metrics?.MessagePiped(input.GroupJid);
                 OnFiles(input.Folder, folder => runner.WriteInput(folder, input.Text));
                 break;
             case Decision.WriteClose close:
@@ -137,6 +138,7 @@ public sealed class DecisionPerformer
         launch.Task.IfSome(t => taskStarts[t.Id] = startedAt);
         facts[launch.GroupJid] = new RunningContainer(launch.Folder, startedAt);
         if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
+        Metrics?.RunLaunched(launch.GroupJid, launch.Folder, launch.IsScheduledTask);
 
         files.Enqueue(launch.Folder, () => StartRun(launch, request));
     }
@@ -164,21 +166,23 @@ public sealed class DecisionPerformer
                     output =>
                     {
                         usage.Output(runId, output);
+                        output.Usage.IfSome(u => Metrics?.AgentTurn(launch.Folder, u));
                         post(new PipelineEvent.ContainerOutput(launch.GroupJid, output));
                     },
                     error => log.Error("Output stream of {Container} failed: {Error}", run.Name, error.Message));
-                _ = ReportExitAsync(launch.GroupJid, run, runId);
+                _ = ReportExitAsync(launch.GroupJid, launch.Folder, run, runId);
             },
             Left: reason =>
             {
                 log.Error("Could not start a container for {Folder}: {Reason}", launch.Folder, reason);
                 Interlocked.Decrement(ref runningCount);
                 facts.TryRemove(launch.GroupJid, out _);
+                Metrics?.RunEnded(launch.Folder, Core.Usage.RunOutcomes.Error);
                 post(new PipelineEvent.ContainerExited(launch.GroupJid, false));
             });
     }
 
-    private async Task ReportExitAsync(string groupJid, ContainerRun run, Option<long> runId)
+    private async Task ReportExitAsync(string groupJid, string folder, ContainerRun run, Option<long> runId)
     {
         var success = false;
         try
@@ -186,6 +190,7 @@ public sealed class DecisionPerformer
             var result = await run.Completion;
             success = result.Status == OutputStatus.Success;
             usage.RunEnded(runId, result);
+            Metrics?.RunEnded(folder, Core.Usage.RunOutcomes.Of(result));
             log.Information("Container {Container} ended: exit {Exit}{Timeout}, {Status} in {Duration}", run.Name, result.ExitCode,
                 result.TimedOut ? " (timed out)" : "", result.Status, result.Duration);
         }
@@ -193,11 +198,15 @@ public sealed class DecisionPerformer
         {
             log.Error("Container {Container} failed: {Error}", run.Name, e.Message);
             usage.RunFailed(runId, e.Message);
+            Metrics?.RunEnded(folder, Core.Usage.RunOutcomes.Error);
         }
         Interlocked.Decrement(ref runningCount);
         facts.TryRemove(groupJid, out _);
         post(new PipelineEvent.ContainerExited(groupJid, success));
     }
+
+    /// <summary>Set by the host; counts runs, latencies and usage (none in tests that build a performer alone).</summary>
+    public Telemetry.NanoClawMetrics? Metrics { get; init; }
 
     /// <summary>Set by the host; the name agents answer to.</summary>
     public string AssistantName { get; init; } = "Andy";

@@ -23,6 +23,10 @@ public sealed class UsageRecorder(NanoClawStore store, TimeProvider clock, ILogg
         Try("record a turn", () => { store.Usage.TurnEnded(id, clock.GetUtcNow(), usage); return 0L; });
     }
 
+    /// <summary>Stores the tokens of one API answer the credential proxy forwarded for a run (called on the proxy's thread).</summary>
+    public void ProxyCounted(string containerName, Core.Usage.ApiTokens tokens) =>
+        Try("record the proxy's count for " + containerName, () => { store.Usage.ProxyCounted(containerName, clock.GetUtcNow(), tokens); return 0L; });
+
     /// <summary>Stores how the run ended.</summary>
     public void RunEnded(Option<long> runId, ContainerRunResult result)
     {

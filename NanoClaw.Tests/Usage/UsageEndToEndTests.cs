@@ -10,7 +10,7 @@ namespace NanoClaw.Tests.Usage;
 /// <summary>
 /// Issue 19 end to end: the real daemon, the real image and Claude Code against the fake API, whose every response
 /// reports known usage. Two turns in one container; <c>nanoclaw status</c> sees the container while it runs and not
-/// after; <c>nanoclaw usage --json</c> shows the exact totals.
+/// after; <c>nanoclaw usage --json</c> shows the exact totals, counted by the credential proxy and reported by the runner alike.
 /// </summary>
 [Trait("Category", "Dashboard")]
 [Collection("RealClaude")]
@@ -83,7 +83,8 @@ public sealed class UsageEndToEndTests : IClassFixture<AgentImageFixture>, IAsyn
         await daemon.WaitForContainerEndAsync(container, TimeSpan.FromSeconds(90));
 
         Assert.Empty(RunningNow());
-        var total = Cli("usage", "--since", "1d", "--by", "group")["total"]!.AsObject();
+        var report = Cli("usage", "--since", "1d", "--by", "group");
+        var total = report["total"]!.AsObject();
         var responses = api.Requests.Where(r => r.Path.StartsWith("/v1/messages", StringComparison.Ordinal) && !r.Path.Contains("count_tokens")).ToList();
         Assert.Equal(api.MessagesAnswered, responses.Count);
         var n = responses.Count;
@@ -92,6 +93,14 @@ public sealed class UsageEndToEndTests : IClassFixture<AgentImageFixture>, IAsyn
         Assert.Equal(
             (100L * n, 20L * n, 30L * n, 40L * n),
             ((long)total["inputTokens"]!, (long)total["outputTokens"]!, (long)total["cacheCreationInputTokens"]!, (long)total["cacheReadInputTokens"]!));
+        // The tokens above are the credential proxy's count (read on the host from each answer): the whole run's, equal
+        // to the fake API's totals, and equal to what the honest runner reported, so no run is flagged.
+        Assert.Equal(1L, (long)total["proxyCountedRuns"]!);
+        var reported = total["reportedByAgent"]!;
+        Assert.Equal(
+            (100L * n, 20L * n, 30L * n, 40L * n),
+            ((long)reported["inputTokens"]!, (long)reported["outputTokens"]!, (long)reported["cacheCreationInputTokens"]!, (long)reported["cacheReadInputTokens"]!));
+        Assert.Empty(report["mismatches"]!.AsArray());
         var expectedCost = responses.Sum(r =>
         {
             var model = (string?)r.Body?["model"] ?? "";
