@@ -38,6 +38,18 @@ public sealed record NanoClawOptions(
 
     /// <summary>Inbound media: download limits and voice-note transcription (<c>media.*</c>).</summary>
     public MediaOptions Media { get; init; } = MediaOptions.Default;
+
+    /// <summary>The local dashboard (<c>dashboard.*</c>).</summary>
+    public DashboardOptions Dashboard { get; init; } = DashboardOptions.Default;
+}
+
+/// <summary>The local dashboard (<c>dashboard.*</c> in <c>config.yml</c>), served on 127.0.0.1 only.</summary>
+/// <param name="Enabled">Whether the daemon serves it.</param>
+/// <param name="Port">TCP port on 127.0.0.1; 0 picks a free one (recorded for <c>nanoclaw dashboard url</c>).</param>
+public sealed record DashboardOptions(bool Enabled, int Port)
+{
+    /// <summary>On, any free port.</summary>
+    public static readonly DashboardOptions Default = new(true, 0);
 }
 
 /// <summary>Inbound media settings (<c>media.*</c> in <c>config.yml</c>).</summary>

@@ -133,6 +133,9 @@ public static class ConfigLoader
                     : SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
                 Read("media.transcription_model", d.Media.TranscriptionModel, SettingParsers.NonEmptyText)),
             MediaMaxSendMb = Read("media.max_send_mb", d.MediaMaxSendMb, s => SettingParsers.IntInRange(s, 1, 2048)),
+            Dashboard = new DashboardOptions(
+                Read("dashboard.enabled", d.Dashboard.Enabled, SettingParsers.Bool),
+                Read("dashboard.port", d.Dashboard.Port, s => SettingParsers.IntInRange(s, 0, 65535))),
         };
 
         if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")
