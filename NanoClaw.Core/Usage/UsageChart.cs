@@ -44,6 +44,9 @@ public static class UsageChart
         ? line.Usage.CostUsd
         : line.Usage.InputTokens + line.Usage.OutputTokens;
 
+    /// <summary>Cost when any was reported, tokens otherwise (a gateway or runner that reports no cost still gets a chart).</summary>
+    public static ChartMetric MetricFor(UsageLine total) => total.Usage.CostUsd > 0m ? ChartMetric.Cost : ChartMetric.Tokens;
+
     /// <summary>The bars for <paramref name="lines"/> in their order: one per line, heights proportional to the value.</summary>
     public static Seq<ChartBar> Bars(Seq<UsageLine> lines, ChartMetric metric)
     {
