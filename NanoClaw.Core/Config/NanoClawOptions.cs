@@ -41,6 +41,9 @@ public sealed record NanoClawOptions(
 
     /// <summary>OpenTelemetry metrics export (<c>telemetry.*</c>); off unless an endpoint is set.</summary>
     public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.Default;
+
+    /// <summary>The local dashboard (<c>dashboard.*</c>).</summary>
+    public DashboardOptions Dashboard { get; init; } = DashboardOptions.Default;
 }
 
 /// <summary>Metrics export settings (<c>telemetry.*</c> in <c>config.yml</c>).</summary>
@@ -56,6 +59,15 @@ public sealed record TelemetryOptions(string OtlpEndpoint, int ExportIntervalMs)
 
     /// <summary>True when metrics are exported.</summary>
     public bool Enabled => OtlpEndpoint.Length > 0;
+}
+
+/// <summary>The local dashboard (<c>dashboard.*</c> in <c>config.yml</c>), served on 127.0.0.1 only.</summary>
+/// <param name="Enabled">Whether the daemon serves it.</param>
+/// <param name="Port">TCP port on 127.0.0.1; 0 picks a free one (recorded for <c>nanoclaw dashboard url</c>).</param>
+public sealed record DashboardOptions(bool Enabled, int Port)
+{
+    /// <summary>On, any free port.</summary>
+    public static readonly DashboardOptions Default = new(true, 0);
 }
 
 /// <summary>Inbound media settings (<c>media.*</c> in <c>config.yml</c>).</summary>

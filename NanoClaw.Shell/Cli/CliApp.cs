@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(TasksCommand.Build());
         root.Subcommands.Add(UsageCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(DashboardCommand.Build());
         root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(ServiceCommand.Build());
         return root;

@@ -17,6 +17,7 @@ public static class ConfigKeys
         ["tasks"] = ["min_interval_ms", "max_active_per_group"],
         ["media"] = ["max_file_mb", "max_mb_per_group_per_day", "transcription_url", "transcription_model", "max_send_mb"],
         ["telemetry"] = ["otlp_endpoint", "export_interval_ms"],
+        ["dashboard"] = ["enabled", "port"],
     };
 
     /// <summary>Top-level keys that hold a value rather than a section.</summary>

@@ -136,6 +136,9 @@ public static class ConfigLoader
             Telemetry = new TelemetryOptions(
                 Read("telemetry.otlp_endpoint", d.Telemetry.OtlpEndpoint, s => SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
                 Read("telemetry.export_interval_ms", d.Telemetry.ExportIntervalMs, s => SettingParsers.IntInRange(s, 100, 86_400_000))),
+            Dashboard = new DashboardOptions(
+                Read("dashboard.enabled", d.Dashboard.Enabled, SettingParsers.Bool),
+                Read("dashboard.port", d.Dashboard.Port, s => SettingParsers.IntInRange(s, 0, 65535))),
         };
 
         if (error is null && options.Container.ProxyTransport == ProxyTransportKind.Tcp && options.Container.Network == "none")

@@ -196,11 +196,17 @@ public static class DaemonHost
 
         foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
         // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
+        Core.Status.DaemonStatus CurrentStatus() => Core.Status.StatusView.From(loop.Current ?? initial,
+            channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
+            store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))));
         await using var control = Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
-            () => Control.StatusJson.Render(Core.Status.StatusView.From(loop.Current ?? initial,
-                channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
-                store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))))),
-            log);
+            () => Control.StatusJson.Render(CurrentStatus()), log);
+        // The dashboard (127.0.0.1 only) shows the same status facts, live: every fold wakes its event streams.
+        await using var dashboard = await Dashboard.DashboardServer.TryStartAsync(options.Dashboard,
+            new Dashboard.DashboardSources(store, CurrentStatus, zone, clock, options.Tasks,
+                ContainerRunnerOptions.From(options, context.ProjectRoot).RunLogsDir, () => { GroupsChanged(); TasksChanged(); }),
+            options.Paths.StoreDir, log, stopping.Token);
+        if (dashboard is not null) loop.Folded += dashboard.Notify;
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",
             string.Join(", ", channels.Select(c => c.Name)), store.Groups.All().Count, rt.Executable);
 

@@ -24,6 +24,9 @@ public sealed class EventLoop : IDisposable
     /// <summary>The state after the last event (for status output; decisions come from the fold, not from here).</summary>
     public RouterState? Current => current;
 
+    /// <summary>Raised on the loop thread after each fold (the dashboard's live view listens; keep handlers cheap).</summary>
+    public event Action? Folded;
+
     public void Start(RouterState initial, Action<Seq<Decision>> perform, Action<Exception> onError)
     {
         subscription = NanoClawPipeline.Transitions(events.ObserveOn(loop), initial)
@@ -31,6 +34,7 @@ public sealed class EventLoop : IDisposable
                 t =>
                 {
                     current = t.State;
+                    Folded?.Invoke();
                     try
                     {
                         perform(t.Decisions);

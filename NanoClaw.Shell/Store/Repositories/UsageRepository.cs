@@ -151,6 +151,17 @@ public sealed class UsageRepository
             .Select(ToRun).ToSeq().Strict();
     }
 
+    /// <summary>The run with this id, if the store knows it (the dashboard's run log looks runs up only here).</summary>
+    public Option<StoredRun> Run(long id)
+    {
+        using var c = db.Open();
+        return Optional(c.QuerySingleOrDefault<RunRow>("""
+                SELECT id AS Id, container_name AS ContainerName, group_folder AS GroupFolder, chat_jid AS ChatJid, task_id AS TaskId,
+                       started_at AS StartedAt, duration_ms AS DurationMs, outcome AS Outcome, error AS Error
+                FROM container_runs WHERE id = @id
+                """, new { id })).Map(ToRun);
+    }
+
     /// <summary>The latest failed run of each group (for <c>nanoclaw status</c>), by group folder.</summary>
     public Seq<StoredRun> LastErrors()
     {
