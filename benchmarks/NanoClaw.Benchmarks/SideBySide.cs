@@ -116,40 +116,51 @@ internal static class SideBySide
     }
 
     /// <summary>
-    /// Warm-up batches for at least one second (so both runtimes have tiered up), then eleven measured ones; a batch
-    /// repeats the operation until 50 ms have passed. Prints, per operation in nanoseconds, the median and best batch
-    /// of the process's CPU time (getrusage: user + system, all threads; less sensitive to a loaded machine than the
+    /// Warm-up batches for at least one second and 300 ms of CPU (so both runtimes have tiered up), then eleven measured
+    /// ones; a batch repeats the operation until 50 ms have passed and the process has used 20 ms of CPU. Prints, per operation in nanoseconds, the median and best batch
+    /// of the process's CPU time, the bytes allocated per operation (fewest of the batches) (getrusage: user + system, all threads; less sensitive to a loaded machine than the
     /// wall clock) and the median wall time. The node half measures the same way.
     /// </summary>
     private static void Report(string row, Func<int> op)
     {
         var cpu = new List<double>();
         var wall = new List<double>();
+        var allocated = new List<double>();
         var sink = 0;
         var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        var warmCpuUntil = CpuMicroseconds() + WarmCpuMicroseconds;
         var measured = 0;
         while (measured < 11)
         {
-            var warm = Stopwatch.GetTimestamp() < warmUntil;
+            var warm = Stopwatch.GetTimestamp() < warmUntil || CpuMicroseconds() < warmCpuUntil;
             var ops = 0;
             var cpuStart = CpuMicroseconds();
+            var bytesStart = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
             long now;
             do
             {
-                sink += op();
-                ops++;
-                now = Stopwatch.GetTimestamp();
-            } while (now - start < Stopwatch.Frequency / 20);
+                do
+                {
+                    sink += op();
+                    ops++;
+                    now = Stopwatch.GetTimestamp();
+                } while (now - start < Stopwatch.Frequency / 20);
+            } while (CpuMicroseconds() - cpuStart < BatchCpuMicroseconds);
             if (warm) continue;
             cpu.Add((CpuMicroseconds() - cpuStart) * 1e3 / ops);
+            allocated.Add((GC.GetAllocatedBytesForCurrentThread() - bytesStart) / (double)ops);
             wall.Add((now - start) * 1e9 / Stopwatch.Frequency / ops);
             measured++;
         }
         cpu.Sort();
         wall.Sort();
-        Console.WriteLine(JsonSerializer.Serialize(new { side = "csharp", row, cpu_ns = cpu[cpu.Count / 2], cpu_min_ns = cpu[0], wall_ns = wall[wall.Count / 2], sink }));
+        Console.WriteLine(JsonSerializer.Serialize(new { side = "csharp", row, cpu_ns = cpu[cpu.Count / 2], cpu_min_ns = cpu[0], wall_ns = wall[wall.Count / 2], bytes = allocated.Min(), sink }));
     }
+
+    // On a loaded machine a second of wall time can be a few milliseconds of CPU: warm up and measure by CPU time too.
+    private const long WarmCpuMicroseconds = 300_000;
+    private const long BatchCpuMicroseconds = 20_000;
 
     /// <summary>User + system CPU time of the whole process, in microseconds (getrusage(RUSAGE_SELF)).</summary>
     private static long CpuMicroseconds()

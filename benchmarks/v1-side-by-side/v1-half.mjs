@@ -1,7 +1,7 @@
 // The NanoClaw v1 half of the side-by-side comparison. It imports v1's own modules from a v1 checkout (V1_DIR, run
 // through v1's tsx) and runs the same workloads as `NanoClaw.Benchmarks side-by-side` (same seeds and sizes; the queue
-// script is read from the file the C# half dumps), timed the same way: warm-up batches for one second, eleven measured ones, a
-// batch repeats the operation until 50 ms have passed; prints per operation in ns the median and best batch of the
+// script is read from the file the C# half dumps), timed the same way: warm-up batches for one second and 300 ms of CPU, eleven
+// measured ones, a batch repeats the operation until 50 ms have passed and 20 ms of CPU were used; prints per operation in ns the median and best batch of the
 // process CPU time (user + system) and the median wall time.
 // Usage: V1_DIR=/path/to/v1 QUEUE_SCRIPT=script.json $V1_DIR/node_modules/.bin/tsx v1-half.mjs [ROW]
 import fs from 'node:fs';
@@ -156,18 +156,21 @@ for (const [row, setup] of rows) {
   const wall = [];
   let sink = 0;
   const warmUntil = process.hrtime.bigint() + 1_000_000_000n;
+  const warmCpuUntil = cpuNow() + 300_000;
   while (cpu.length < 11) {
-    const warm = process.hrtime.bigint() < warmUntil;
+    const warm = process.hrtime.bigint() < warmUntil || cpuNow() < warmCpuUntil;
     let ops = 0;
     const cpuStart = cpuNow();
     const start = process.hrtime.bigint();
     let now;
     do {
-      const r = op();
-      sink += typeof r === 'number' ? r : await r;
-      ops++;
-      now = process.hrtime.bigint();
-    } while (now - start < 50_000_000n);
+      do {
+        const r = op();
+        sink += typeof r === 'number' ? r : await r;
+        ops++;
+        now = process.hrtime.bigint();
+      } while (now - start < 50_000_000n);
+    } while (cpuNow() - cpuStart < 20_000);
     if (warm) continue;
     cpu.push(((cpuNow() - cpuStart) * 1e3) / ops);
     wall.push(Number(now - start) / ops);
