@@ -34,46 +34,58 @@ public static class GroupQueue
     private static (QueueState, Seq<QueueCommand>) OnMessages(QueueState state, string group)
     {
         // A new inbound message resets the retry count and supersedes any retry timer.
-        var work = state.WorkOf(group) with { MessagesPending = true, Failures = 0, RetryScheduled = None };
-        return state.ContainerOf(group).Match(
-            Some: running => CanPipe(state, running, work)
+        var current = state.WorkOf(group);
+        // Most messages arrive for a group whose messages already wait: then the work record is kept as it is (the same
+        // reference), so WithWork leaves the maps alone and the event costs no allocation of the state (issue 16).
+        var work = current.MessagesPending && current.Failures == 0 && current.RetryScheduled.IsNone
+            ? current
+            : current with { MessagesPending = true, Failures = 0, RetryScheduled = None };
+        // Pattern matches instead of Option.Match lambdas: this is the hottest path, and closures allocate (issue 16).
+        if (state.ContainerOf(group).Case is RunningContainer running)
+            return CanPipe(state, running, work)
                 ? Pipe(state, group, running, work)
                 // Busy, closing or a task container: the messages wait (for idle, or for the next container).
-                : (state.WithWork(group, work), NoCommands),
-            None: () => Fill(Enqueue(state.WithWork(group, work), group), NoCommands));
+                : (state.WithWork(group, work), NoCommands);
+        return Fill(Enqueue(state.WithWork(group, work), group), NoCommands);
     }
 
     private static (QueueState, Seq<QueueCommand>) OnTaskDue(QueueState state, string group, string taskId)
     {
         var work = state.WorkOf(group);
-        var running = state.ContainerOf(group);
-        if (work.PendingTasks.Exists(t => t == taskId) || running.Bind(r => r.TaskId) == Some(taskId))
+        var running = state.ContainerOf(group).Case as RunningContainer;
+        if (Pending(work.PendingTasks, taskId) || (running is not null && running.TaskId.Case is string runningTask && runningTask == taskId))
             return (state, NoCommands);
 
         var withTask = state.WithWork(group, work with { PendingTasks = work.PendingTasks.Add(taskId) });
-        return running.Match(
-            Some: r => r.IdleWaiting && !r.CloseRequested
-                // Preempt the idle container so the task gets the group's next container.
-                ? (withTask.WithContainer(group, r with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)))
-                : (withTask, NoCommands),
-            None: () => Fill(Enqueue(withTask, group), NoCommands));
+        if (running is null)
+            return Fill(Enqueue(withTask, group), NoCommands);
+        return running.IdleWaiting && !running.CloseRequested
+            // Preempt the idle container so the task gets the group's next container.
+            ? (withTask.WithContainer(group, running with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)))
+            : (withTask, NoCommands);
     }
 
-    private static (QueueState, Seq<QueueCommand>) OnIdle(QueueState state, string group) =>
-        state.ContainerOf(group).Match(
-            None: () => (state, NoCommands),
-            Some: running =>
-            {
-                var work = state.WorkOf(group);
-                var idle = running with { IdleWaiting = true };
-                if (running.CloseRequested)
-                    return (state.WithContainer(group, idle), NoCommands);
-                if (!work.PendingTasks.IsEmpty)
-                    return (state.WithContainer(group, idle with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)));
-                return CanPipe(state, idle, work)
-                    ? Pipe(state, group, idle, work)
-                    : (state.WithContainer(group, idle), NoCommands);
-            });
+    private static bool Pending(Seq<string> tasks, string taskId)
+    {
+        foreach (var t in tasks)
+            if (t == taskId) return true;
+        return false;
+    }
+
+    private static (QueueState, Seq<QueueCommand>) OnIdle(QueueState state, string group)
+    {
+        if (state.ContainerOf(group).Case is not RunningContainer running)
+            return (state, NoCommands);
+        var work = state.WorkOf(group);
+        var idle = running with { IdleWaiting = true };
+        if (running.CloseRequested)
+            return (state.WithContainer(group, idle), NoCommands);
+        if (!work.PendingTasks.IsEmpty)
+            return (state.WithContainer(group, idle with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)));
+        return CanPipe(state, idle, work)
+            ? Pipe(state, group, idle, work)
+            : (state.WithContainer(group, idle), NoCommands);
+    }
 
     /// <summary>Marks the container closing and asks for its close sentinel; from then on nothing is piped into it.</summary>
     private static (QueueState, Seq<QueueCommand>) Close(QueueState state, string group, bool onlyIfIdle) =>
@@ -81,24 +93,23 @@ public static class GroupQueue
             ? (state.WithContainer(group, running with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)))
             : (state, NoCommands);
 
-    private static (QueueState, Seq<QueueCommand>) OnExited(QueueState state, string group, RunOutcome outcome) =>
-        state.ContainerOf(group).Match(
-            None: () => (state, NoCommands),
-            Some: running =>
-            {
-                var freed = state with { Running = state.Running.Remove(group) };
-                var (work, commands) = running.Kind == ContainerKind.Messages
-                    ? AfterMessageRun(group, freed.WorkOf(group), outcome)
-                    : (freed.WorkOf(group), NoCommands);
-                var next = freed.WithWork(group, work);
-                // The group's own work takes the freed slot first (tasks, then messages); then the waiting line.
-                if (work.HasWork && next.HasFreeSlot)
-                {
-                    var (started, startCommand) = Start(next, group);
-                    return Fill(started, commands.Add(startCommand));
-                }
-                return Fill(Enqueue(next, group), commands);
-            });
+    private static (QueueState, Seq<QueueCommand>) OnExited(QueueState state, string group, RunOutcome outcome)
+    {
+        if (state.ContainerOf(group).Case is not RunningContainer running)
+            return (state, NoCommands);
+        var freed = state with { Running = state.Running.Remove(group) };
+        var (work, commands) = running.Kind == ContainerKind.Messages
+            ? AfterMessageRun(group, freed.WorkOf(group), outcome)
+            : (freed.WorkOf(group), NoCommands);
+        var next = freed.WithWork(group, work);
+        // The group's own work takes the freed slot first (tasks, then messages); then the waiting line.
+        if (work.HasWork && next.HasFreeSlot)
+        {
+            var (started, startCommand) = Start(next, group);
+            return Fill(started, commands.Add(startCommand));
+        }
+        return Fill(Enqueue(next, group), commands);
+    }
 
     private static (GroupWork, Seq<QueueCommand>) AfterMessageRun(string group, GroupWork work, RunOutcome outcome)
     {
@@ -164,14 +175,17 @@ public static class GroupQueue
     private static (QueueState, QueueCommand) Start(QueueState state, string group)
     {
         var work = state.WorkOf(group);
-        return work.PendingTasks.HeadOrNone().Match(
-            Some: taskId => (
+        if (!work.PendingTasks.IsEmpty)
+        {
+            var taskId = work.PendingTasks.Head;
+            return (
                 state.WithWork(group, work with { PendingTasks = work.PendingTasks.Tail })
                      .WithContainer(group, RunningContainer.ForTask(taskId)),
-                (QueueCommand)new StartTaskContainer(group, taskId)),
-            None: () => (
-                state.WithWork(group, work with { MessagesPending = false })
-                     .WithContainer(group, RunningContainer.ForMessages),
-                new StartMessageContainer(group)));
+                new StartTaskContainer(group, taskId));
+        }
+        return (
+            state.WithWork(group, work with { MessagesPending = false })
+                 .WithContainer(group, RunningContainer.ForMessages),
+            new StartMessageContainer(group));
     }
 }

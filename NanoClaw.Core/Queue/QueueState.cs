@@ -52,17 +52,17 @@ public sealed record GroupWork(bool MessagesPending, Seq<string> PendingTasks, i
 /// <param name="ShuttingDown">True after shutdown: nothing new starts or is piped.</param>
 public sealed record QueueState(
     int MaxConcurrent,
-    Map<OrdStringOrdinal, string, RunningContainer> Running,
-    Map<OrdStringOrdinal, string, GroupWork> Work,
+    HashMap<EqStringOrdinal, string, RunningContainer> Running,
+    HashMap<EqStringOrdinal, string, GroupWork> Work,
     WaitingLine Waiting,
     bool ShuttingDown)
 {
     /// <summary>An empty queue; a cap below 1 is read as 1 so the queue can always make progress.</summary>
     public static QueueState Initial(int maxConcurrent) =>
-        new(Math.Max(1, maxConcurrent), Map<OrdStringOrdinal, string, RunningContainer>(), Map<OrdStringOrdinal, string, GroupWork>(), WaitingLine.Empty, false);
+        new(Math.Max(1, maxConcurrent), HashMap<EqStringOrdinal, string, RunningContainer>(), HashMap<EqStringOrdinal, string, GroupWork>(), WaitingLine.Empty, false);
 
     /// <summary>The group's pending work (empty when it has none).</summary>
-    public GroupWork WorkOf(string group) => Work.Find(group).IfNone(GroupWork.None);
+    public GroupWork WorkOf(string group) => Work.Find(group).Case as GroupWork ?? GroupWork.None;
 
     /// <summary>The group's running container, if any.</summary>
     public Option<RunningContainer> ContainerOf(string group) => Running.Find(group);
@@ -71,7 +71,9 @@ public sealed record QueueState(
     public bool HasFreeSlot => !ShuttingDown && Running.Count < MaxConcurrent;
 
     internal QueueState WithWork(string group, GroupWork work) =>
-        this with { Work = work.IsEmpty ? Work.Remove(group) : Work.AddOrUpdate(group, work) };
+        // An unchanged record (the same reference) leaves the state as it is: no map path is copied.
+        ReferenceEquals(work, WorkOf(group)) ? this
+        : this with { Work = work.IsEmpty ? Work.Remove(group) : Work.AddOrUpdate(group, work) };
 
     internal QueueState WithContainer(string group, RunningContainer container) =>
         this with { Running = Running.AddOrUpdate(group, container) };

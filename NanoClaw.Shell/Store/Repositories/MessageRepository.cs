@@ -304,11 +304,48 @@ public sealed class MessageRepository
     private static bool HasText(ChatMessage m) => m.HasSubstance;
 
     // The hot queries' rows with their attachments, keeping those with substance. No rows (the idle poll): no query.
+    // The hot reads' attachment lookup: one prepared statement on a kept connection, the ids as one JSON parameter
+    // (issue 16: Dapper's `IN @ids` made a new statement, compiled anew, for every poll and batch, on a fresh pooled
+    // connection). Same rows and order as the general path below.
+    internal const string AttachmentsOfSql =
+        $"SELECT {AttachmentColumns} FROM attachments WHERE message_id IN (SELECT value FROM json_each(@ids)) ORDER BY position";
+
     private Seq<ChatMessage> WithAttachments(Seq<ChatMessage> rows)
     {
         if (rows.IsEmpty) return rows;
-        using var c = db.Open();
-        return WithAttachments(c, rows.ToList()).Where(HasText).ToSeq().Strict();
+        var messages = rows.ToList();
+        var ids = JsonSerializer.Serialize(messages.Select(m => m.Id).Distinct().ToArray(), StoreJson.Default.StringArray);
+        var found = db.WithPrepared(c =>
+        {
+            var command = c.Command(AttachmentsOfSql, "@ids");
+            command.Parameters[0].Value = ids;
+            return ReadAttachments(command);
+        });
+        if (found is not null)
+            for (var i = 0; i < messages.Count; i++)
+                if (found.TryGetValue((messages[i].Id, messages[i].ChatJid), out var attached))
+                    messages[i] = messages[i] with { Attachments = attached.ToSeq().Strict() };
+        return messages.Where(HasText).ToSeq().Strict();
+    }
+
+    /// <summary>Attachment rows by (message id, chat), in position order; null when there are none (the common case).</summary>
+    private static Dictionary<(string, string), List<Attachment>>? ReadAttachments(SqliteCommand command)
+    {
+        Dictionary<(string, string), List<Attachment>>? found = null;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found ??= [];
+            var key = (reader.GetString(0), reader.GetString(1));
+            if (!found.TryGetValue(key, out var list)) found[key] = list = [];
+            string? status = Text(reader, 7);
+            list.Add(new Attachment(
+                AttachmentKinds.Normalise(Text(reader, 3)), Text(reader, 4) ?? "application/octet-stream",
+                reader.IsDBNull(5) ? -1 : reader.GetInt64(5),
+                Optional(Text(reader, 6)), status == StoredStatus || status is null ? None : Some(status),
+                Optional(Text(reader, 8)), Optional(Text(reader, 9)), Optional(Text(reader, 10))));
+        }
+        return found;
     }
 
     // One query for the attachments of all the rows (ids in chunks well under SQLite's parameter limit).

@@ -34,6 +34,15 @@ public sealed class QueryPlanTests
     }
 
     [Fact]
+    public void Attachments_of_the_hot_reads_use_the_primary_key()
+    {
+        // The ids are one JSON array parameter (issue 16), as MessageRepository's hot reads bind them.
+        var plan = Plan(MessageRepository.AttachmentsOfSql, new { ids = "[\"m1\",\"m2\"]" });
+        Assert.Contains("USING INDEX", plan);
+        Assert.DoesNotContain("SCAN attachments\n", plan + "\n");
+    }
+
+    [Fact]
     public void Due_tasks_use_the_status_and_next_run_index()
     {
         var plan = Plan(TaskRepository.DueSql, new { now = "2026-01-01T00:00:00.000Z" });
