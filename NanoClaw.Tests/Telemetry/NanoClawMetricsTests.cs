@@ -79,7 +79,7 @@ public sealed class NanoClawMetricsTests : IDisposable
     public void Tokens_are_counted_by_kind_and_source_and_zeros_are_left_out()
     {
         metrics.Tokens("main", NanoClawMetrics.SourceProxy, 100, 0, 30, 40);
-        metrics.AgentTurn("main", new Core.Containers.TurnUsage(1, 2, 0, 0, 0.5m, 1, 10));
+        metrics.AgentTurn("main", new NanoClaw.Core.Containers.TurnUsage(1, 2, 0, 0, 0.5m, 1, 10));
         var tokens = seen.Where(s => s.Name == "nanoclaw.tokens").Select(s => ((string?)s.Tags["source"], (string?)s.Tags["kind"], s.Value)).ToList();
         Assert.Equal([("proxy", "input", 100.0), ("proxy", "cache_creation", 30.0), ("proxy", "cache_read", 40.0), ("agent", "input", 1.0), ("agent", "output", 2.0)], tokens);
         Assert.Equal([0.5], seen.Where(s => s.Name == "nanoclaw.cost").Select(s => s.Value));
