@@ -75,7 +75,7 @@ public sealed class DashboardDaemonTests : IAsyncLifetime
         await page.GotoAsync(url);
 
         await page.Locator("tr.task[data-id=t-dash] button[data-action=run-now]").ClickAsync();
-        await Assertions.Expect(page.Locator("#task-result")).ToContainTextAsync("due now");
+        await Assertions.Expect(page.Locator("#task-result")).ToContainTextAsync("due now", new() { Timeout = (float)Wait.TotalMilliseconds });
         await daemon.WaitForOutputAsync(lines => lines.Any(l => l.Contains("Started", StringComparison.Ordinal) && l.Contains("task t-dash", StringComparison.Ordinal)),
             Wait, "the task's container to start");
         Assert.Contains(daemon.RuntimeEvents(), e => e.Event == "start" && e.Name.StartsWith("nanoclaw-main-", StringComparison.Ordinal));
