@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test. On a fresh Debian machine (as root) it first installs what
 # the tests need: Podman and a Debian base image, the pinned Claude Code CLI, the test and agent
-# images, and the WhatsApp sidecar's npm packages. Re-runs reuse what is already there.
+# images, the WhatsApp sidecar's npm packages and Chromium (dashboard tests). Re-runs reuse what is already there.
 # Without root (or with NANOCLAW_SKIP_SETUP=1) it only builds and tests; tests whose component is
 # missing then skip with a message, except under CI=true where nothing may skip.
 set -euo pipefail
@@ -16,6 +16,9 @@ if [ "${NANOCLAW_SKIP_SETUP:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
   for installer in install-claude-code install-sidecar install-test-image install-agent-image; do
     if [ -f "scripts/$installer.sh" ]; then step "$installer"; bash "scripts/$installer.sh"; fi
   done
+  # Debian's Chromium for the dashboard tests (Playwright drives it; its own browser download cannot run here).
+  step "Chromium (Category=Dashboard)"
+  command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
   # Rootless Podman for the Sandbox category's RootlessPodmanTests (after the agent image: it copies it). A failure
   # does not stop the run: those tests run the script again and fail with its reason.
   step "Rootless Podman (user nanoclaw-rootless)"

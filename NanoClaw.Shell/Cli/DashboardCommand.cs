@@ -36,33 +36,34 @@ public static class DashboardCommand
             var storeDir = options.Paths.StoreDir;
             var port = DashboardToken.ReadPort(storeDir);
             var secret = DashboardToken.Read(storeDir);
-            if (port is null || secret is null || !await AnswersAsync(port.Value, secret, token))
+            var problem = port is null || secret is null ? "no daemon has recorded a dashboard port" : await ProblemAsync(port.Value, secret, token);
+            if (problem is not null)
             {
-                Console.Error.WriteLine("nanoclaw dashboard url: the dashboard is not running here (no daemon, or it has not started yet); start it with: nanoclaw run");
+                Console.Error.WriteLine($"nanoclaw dashboard url: the dashboard is not running here ({problem}); start it with: nanoclaw run");
                 return DashboardOff;
             }
-            Console.WriteLine(DashboardServer.UrlFor(port.Value, secret));
+            Console.WriteLine(DashboardServer.UrlFor(port!.Value, secret!));
             return CliExit.Ok;
         });
         dashboard.Subcommands.Add(url);
         return dashboard;
     }
 
-    /// <summary>Our dashboard, with our token, listens on that port: it answers the link with its redirect.</summary>
-    private static async Task<bool> AnswersAsync(int port, string secret, CancellationToken ct)
+    /// <summary>Null when our dashboard, with our token, listens on that port (it answers the link with its redirect); else why not.</summary>
+    private static async Task<string?> ProblemAsync(int port, string secret, CancellationToken ct)
     {
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false })
         {
-            Timeout = TimeSpan.FromSeconds(5),
+            Timeout = TimeSpan.FromSeconds(15),
         };
         try
         {
             using var response = await client.GetAsync(DashboardServer.UrlFor(port, secret), ct);
-            return response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found;
+            return response.StatusCode is HttpStatusCode.Redirect ? null : $"127.0.0.1:{port} answered {(int)response.StatusCode}";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            return $"nothing answers on 127.0.0.1:{port}";
         }
     }
 }

@@ -206,7 +206,11 @@ public static class DaemonHost
             new Dashboard.DashboardSources(store, CurrentStatus, zone, clock, options.Tasks,
                 ContainerRunnerOptions.From(options, context.ProjectRoot).RunLogsDir, () => { GroupsChanged(); TasksChanged(); }),
             options.Paths.StoreDir, log, stopping.Token);
-        if (dashboard is not null) loop.Folded += dashboard.Notify;
+        if (dashboard is not null)
+        {
+            loop.Folded += dashboard.Notify;
+            performer.ContainersChanged += dashboard.Notify;
+        }
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",
             string.Join(", ", channels.Select(c => c.Name)), store.Groups.All().Count, rt.Executable);
 

@@ -68,6 +68,9 @@ public sealed class DecisionPerformer
     public Map<string, Core.Status.ContainerFacts> Containers() =>
         toMap(facts.Select(p => (p.Key, new Core.Status.ContainerFacts(Optional(p.Value.Name), p.Value.StartedAt))));
 
+    /// <summary>Raised when a container's facts change off the event loop (its name became known); the dashboard listens.</summary>
+    public event Action? ContainersChanged;
+
     /// <summary>Called when the daemon stops: timers no longer feed the loop.</summary>
     public void BeginShutdown() => timers.Dispose();
 
@@ -161,6 +164,7 @@ public sealed class DecisionPerformer
                 log.Information("Started {Container} for {Folder}{Task} (run {Run})", run.Name, launch.Folder,
                     launch.Task.Match(t => $" (task {t.Id})", () => ""), launch.RunId);
                 facts.AddOrUpdate(launch.GroupJid, _ => new RunningContainer(launch.Folder, clock.GetUtcNow(), run.Name), (_, r) => r with { Name = run.Name });
+                ContainersChanged?.Invoke();
                 var runId = usage.RunStarted(run.Name, launch.Folder, launch.GroupJid, launch.Task.Map(t => t.Id), clock.GetUtcNow());
                 run.Outputs.Subscribe(
                     output =>

@@ -24,7 +24,7 @@ public sealed class EventLoop : IDisposable
     /// <summary>The state after the last event (for status output; decisions come from the fold, not from here).</summary>
     public RouterState? Current => current;
 
-    /// <summary>Raised on the loop thread after each fold (the dashboard's live view listens; keep handlers cheap).</summary>
+    /// <summary>Raised on the loop thread after each fold and its decisions (the dashboard's live view listens; keep handlers cheap).</summary>
     public event Action? Folded;
 
     public void Start(RouterState initial, Action<Seq<Decision>> perform, Action<Exception> onError)
@@ -34,10 +34,10 @@ public sealed class EventLoop : IDisposable
                 t =>
                 {
                     current = t.State;
-                    Folded?.Invoke();
                     try
                     {
                         perform(t.Decisions);
+                        Folded?.Invoke(); // after the decisions, so what the performer learned is in the view
                     }
                     catch (Exception e)
                     {

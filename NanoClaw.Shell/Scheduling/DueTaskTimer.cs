@@ -62,7 +62,7 @@ public sealed class DueTaskTimer : IDisposable
             dispatched.RemoveWhere(d => !live.Contains(d));
             next?.Dispose();
             next = earliest is { } when
-                ? clock.CreateTimer(_ => Rearm(), null, Max(when - now, TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+                ? clock.CreateTimer(_ => Rearm(), null, Min(Max(when - now, TimeSpan.Zero), LongestWait), Timeout.InfiniteTimeSpan)
                 : null;
         }
         foreach (var task in due)
@@ -73,6 +73,14 @@ public sealed class DueTaskTimer : IDisposable
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Timers take at most 2^32-2 ms (~49.7 days); a task due later (a run-now target of 2099, a yearly cron) used to
+    /// crash the daemon. The timer wakes after a day at most and re-arms.
+    /// </summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
     public void Dispose()
     {

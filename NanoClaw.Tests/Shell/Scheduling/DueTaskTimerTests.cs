@@ -31,6 +31,17 @@ public sealed class DueTaskTimerTests
     }
 
     [Fact]
+    public void A_task_due_beyond_the_longest_timer_does_not_crash_the_daemon()
+    {
+        // The real clock's timers refuse waits over 2^32-2 ms (~49.7 days); a task due in 2099 used to throw here.
+        var far = Task("far", DateTimeOffset.UtcNow.AddYears(70));
+        var fired = new List<string>();
+        using var timer = new DueTaskTimer(TimeProvider.System, () => [far], t => fired.Add(t.Id), TimeSpan.FromMinutes(1), Serilog.Core.Logger.None);
+        timer.Rearm();
+        Assert.Empty(fired);
+    }
+
+    [Fact]
     public void Timer_poll_and_rearm_overlapping_hand_out_each_scheduled_run_once()
     {
         var clock = new FakeTimeProvider(Start);
