@@ -26,6 +26,13 @@ public sealed record ChatMessage(
     /// <summary>Files that came with the message (photos, documents, voice notes …), in the order they were sent.</summary>
     public Seq<Attachment> Attachments { get; init; } = Seq<Attachment>.Empty;
 
+    /// <summary>
+    /// True when the channel saw the message address the assistant by its own means, besides the trigger word: on
+    /// Telegram a mention of the bot's <c>@username</c> or a reply to one of the bot's messages. It wakes a group
+    /// that needs a trigger (<see cref="Routing.BatchRules"/>), and is stored so recovery after a restart judges the same.
+    /// </summary>
+    public bool AddressesAssistant { get; init; }
+
     /// <summary>True when the message has something for the agent: non-blank text or an attachment.</summary>
     public bool HasSubstance => !string.IsNullOrWhiteSpace(Content) || !Attachments.IsEmpty;
 }

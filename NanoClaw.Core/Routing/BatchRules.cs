@@ -57,9 +57,17 @@ public static class BatchRules
         if (batch.IsEmpty) return false;
         if (group.IsMain || !group.RequiresTrigger) return true;
         foreach (var m in batch)
-            if (trigger.Matches(m.Content) && mayTrigger(m)) return true;
+            if (IsTriggered(m, trigger) && mayTrigger(m)) return true;
         return false;
     }
+
+    /// <summary>
+    /// True when one message carries the trigger: its text starts with the trigger word, or the channel marked it as
+    /// addressing the assistant (<see cref="ChatMessage.AddressesAssistant"/>: a Telegram @mention of the bot or a reply
+    /// to the bot).
+    /// </summary>
+    public static bool IsTriggered(ChatMessage message, TriggerMatcher trigger) =>
+        message.AddressesAssistant || trigger.Matches(message.Content);
 
     /// <summary>
     /// The same answer as <c>ShouldWake(group, Select(messages, agentCursor), trigger, mayTrigger)</c> without
@@ -77,7 +85,7 @@ public static class BatchRules
             var m = messages[i];
             if (m.IsBotMessage || !m.HasSubstance) continue;
             if (string.CompareOrdinal(m.Timestamp, cursor) <= 0) continue;
-            if (!needsTrigger || (trigger.Matches(m.Content) && mayTrigger(m))) return true;
+            if (!needsTrigger || (IsTriggered(m, trigger) && mayTrigger(m))) return true;
         }
         return false;
     }

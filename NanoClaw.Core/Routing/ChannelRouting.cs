@@ -7,9 +7,9 @@ namespace NanoClaw.Core.Routing;
 /// <summary>What kind of chat a JID names.</summary>
 public enum JidKind
 {
-    /// <summary>A WhatsApp group (<c>…@g.us</c>).</summary>
+    /// <summary>A group: WhatsApp (<c>…@g.us</c>) or Telegram (<c>tg:</c> and a negative chat id).</summary>
     Group,
-    /// <summary>A WhatsApp person (<c>…@s.whatsapp.net</c>, or a linked id <c>…@lid</c>).</summary>
+    /// <summary>A person: WhatsApp (<c>…@s.whatsapp.net</c>, or a linked id <c>…@lid</c>) or a Telegram private chat (<c>tg:</c> and a positive id).</summary>
     Person,
     /// <summary>A chat of the local socket channel (<c>local:…</c>).</summary>
     Local,
@@ -29,6 +29,9 @@ public static class ChannelRouting
     /// <summary>Suffix of WhatsApp linked-identity JIDs (private ids that also name a person).</summary>
     public const string LinkedIdSuffix = "@lid";
 
+    /// <summary>Prefix of Telegram chat ids (<c>tg:&lt;chat id&gt;</c>, as NanoClaw's Telegram channel wrote them).</summary>
+    public const string TelegramPrefix = "tg:";
+
     /// <summary>Prefix of local-channel chat ids.</summary>
     public const string LocalPrefix = "local:";
 
@@ -44,6 +47,7 @@ public static class ChannelRouting
     public static JidKind KindOf(string? jid) =>
         jid is null || jid.Length == 0 ? JidKind.Unknown
         : jid.StartsWith(LocalPrefix, StringComparison.Ordinal) && jid.Length > LocalPrefix.Length ? JidKind.Local
+        : TelegramChatId(jid) is { } tg ? (tg < 0 ? JidKind.Group : JidKind.Person)
         : HasUser(jid, GroupSuffix) ? JidKind.Group
         : HasUser(jid, PersonSuffix) || HasUser(jid, LinkedIdSuffix) ? JidKind.Person
         : JidKind.Unknown;
@@ -58,7 +62,18 @@ public static class ChannelRouting
     public static bool IsLocal(string? jid) => KindOf(jid) == JidKind.Local;
 
     /// <summary>True for any WhatsApp JID (group or person).</summary>
-    public static bool IsWhatsApp(string? jid) => KindOf(jid) is JidKind.Group or JidKind.Person;
+    public static bool IsWhatsApp(string? jid) => KindOf(jid) is JidKind.Group or JidKind.Person && !IsTelegram(jid);
+
+    /// <summary>True for Telegram chat ids: <c>tg:</c> and a whole number (negative for groups and supergroups).</summary>
+    public static bool IsTelegram(string? jid) => jid is not null && TelegramChatId(jid) is not null;
+
+    /// <summary>The numeric Telegram chat id of a <c>tg:</c> chat id, if it is one.</summary>
+    public static long? TelegramChatId(string jid) =>
+        jid.StartsWith(TelegramPrefix, StringComparison.Ordinal)
+        && long.TryParse(jid.AsSpan(TelegramPrefix.Length), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var id)
+        && id != 0
+            ? id
+            : null;
 
     private static bool HasUser(string jid, string suffix) =>
         jid.Length > suffix.Length && jid.EndsWith(suffix, StringComparison.Ordinal);

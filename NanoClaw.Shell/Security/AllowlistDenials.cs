@@ -22,7 +22,7 @@ public static class AllowlistDenials
     public static void CheckTrigger(ILogger log, SenderAllowlist policy, TriggerMatcher trigger, RegisteredGroup group, ChatMessage m)
     {
         if (!policy.LogDenied || group.IsMain || !group.RequiresTrigger || m.IsBotMessage) return;
-        if (trigger.Matches(m.Content) && !policy.MayTrigger(m))
+        if (BatchRules.IsTriggered(m, trigger) && !policy.MayTrigger(m))
             log.Information("Sender allowlist: trigger from {Sender} in {Chat} ignored (message {Id} kept as context)", m.Sender, m.ChatJid, m.Id);
     }
 }

@@ -13,6 +13,7 @@ internal static class StoreRollback
     private static readonly (int Version, string Undo)[] Undo =
     [
         (8, "DROP TABLE proxy_calls;"),
+        (7, "ALTER TABLE messages DROP COLUMN addresses_assistant;"),
         (6, "ALTER TABLE outbox DROP COLUMN file_path; ALTER TABLE outbox DROP COLUMN file_mime; " +
             "ALTER TABLE outbox DROP COLUMN file_kind; ALTER TABLE outbox DROP COLUMN file_name;"),
         (5, "DROP TABLE container_turns; DROP TABLE container_runs;"),

@@ -19,7 +19,7 @@ public sealed class MessageRepository
 
     private const string MessageColumns =
         "id, chat_jid, sender, sender_name, content, timestamp, is_from_me, is_bot_message, " +
-        "reply_to_message_id, reply_to_message_content, reply_to_sender_name";
+        "reply_to_message_id, reply_to_message_content, reply_to_sender_name, addresses_assistant";
 
     // Bot messages are excluded by their flag alone, as the core's BatchRules does. NanoClaw also dropped any
     // content starting with "Name:" as a backstop for rows written before the flag existed; the upgrade has
@@ -52,11 +52,11 @@ public sealed class MessageRepository
     // (F18). One statement, as before: the sender check is the upsert's WHERE, not an extra read.
     internal const string StoreMessageSql =
         $"INSERT INTO messages ({MessageColumns}) VALUES " +
-        "(@Id, @ChatJid, @Sender, @SenderName, @Content, @Timestamp, @IsFromMe, @IsBot, @ReplyId, @ReplyContent, @ReplySender) " +
+        "(@Id, @ChatJid, @Sender, @SenderName, @Content, @Timestamp, @IsFromMe, @IsBot, @ReplyId, @ReplyContent, @ReplySender, @Addresses) " +
         "ON CONFLICT(id, chat_jid) DO UPDATE SET sender = excluded.sender, sender_name = excluded.sender_name, content = excluded.content, " +
         "timestamp = excluded.timestamp, is_from_me = excluded.is_from_me, is_bot_message = excluded.is_bot_message, " +
         "reply_to_message_id = excluded.reply_to_message_id, reply_to_message_content = excluded.reply_to_message_content, " +
-        "reply_to_sender_name = excluded.reply_to_sender_name " +
+        "reply_to_sender_name = excluded.reply_to_sender_name, addresses_assistant = excluded.addresses_assistant " +
         "WHERE messages.sender IS excluded.sender";
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed class MessageRepository
         "INSERT INTO chats (jid, name, last_message_time) VALUES (@jid, @jid, @ts) ON CONFLICT(jid) DO NOTHING";
 
     private static readonly string[] StoreMessageParameters =
-        ["@Id", "@ChatJid", "@Sender", "@SenderName", "@Content", "@Timestamp", "@IsFromMe", "@IsBot", "@ReplyId", "@ReplyContent", "@ReplySender"];
+        ["@Id", "@ChatJid", "@Sender", "@SenderName", "@Content", "@Timestamp", "@IsFromMe", "@IsBot", "@ReplyId", "@ReplyContent", "@ReplySender", "@Addresses"];
 
     // SQLITE_CONSTRAINT_FOREIGNKEY: the message's chat row does not exist yet.
     private const int ForeignKeyViolation = 787;
@@ -128,6 +128,7 @@ public sealed class MessageRepository
                     ReplyId = message.ReplyTo.Map(r => r.MessageId).MatchUnsafe(v => v, () => null),
                     ReplyContent = message.ReplyTo.Bind(r => r.Content).MatchUnsafe(v => v, () => null),
                     ReplySender = message.ReplyTo.Bind(r => r.SenderName).MatchUnsafe(v => v, () => null),
+                    Addresses = message.AddressesAssistant ? 1 : 0,
                 }, t);
             // Attachments follow their message: replaced only when the message row was (same sender, F18).
             if (written == 0) return;
@@ -162,6 +163,7 @@ public sealed class MessageRepository
         p[8].Value = message.ReplyTo.Match(r => (object)r.MessageId, () => DBNull.Value);
         p[9].Value = message.ReplyTo.Bind(r => r.Content).Match(v => (object)v, () => DBNull.Value);
         p[10].Value = message.ReplyTo.Bind(r => r.SenderName).Match(v => (object)v, () => DBNull.Value);
+        p[11].Value = message.AddressesAssistant ? 1 : 0;
         return command;
     }
 
@@ -380,7 +382,10 @@ public sealed class MessageRepository
         r.timestamp ?? "",
         r.is_from_me == 1,
         r.is_bot_message == 1,
-        Optional(r.reply_to_message_id).Map(id => new ReplyReference(id, Optional(r.reply_to_message_content), Optional(r.reply_to_sender_name))));
+        Optional(r.reply_to_message_id).Map(id => new ReplyReference(id, Optional(r.reply_to_message_content), Optional(r.reply_to_sender_name))))
+    {
+        AddressesAssistant = r.addresses_assistant == 1,
+    };
 
 #pragma warning disable IDE1006 // Dapper maps columns by name.
     private sealed class MessageRow
@@ -396,6 +401,7 @@ public sealed class MessageRepository
         public string? reply_to_message_id { get; set; }
         public string? reply_to_message_content { get; set; }
         public string? reply_to_sender_name { get; set; }
+        public long? addresses_assistant { get; set; }
     }
 
     private sealed class AttachmentRow
