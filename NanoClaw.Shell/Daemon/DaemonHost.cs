@@ -139,7 +139,14 @@ public static class DaemonHost
         GroupsChanged();
 
         // Inbound: stored first, then fed to the pipeline.
-        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current);
+        // A one-time code (`nanoclaw auth telegram`) sent from an unregistered private chat of any channel pairs it.
+        var pairing = new Pairing.PairingGate(store, new Pairing.PairingCodeFile(options.Paths.StoreDir), options.Paths.GroupsDir,
+            options.Assistant.Name, zone, clock, log)
+        {
+            Registered = _ => GroupsChanged(),
+            Reply = (jid, text) => { if (OutboundRules.Prepare(text, options.Assistant).Case is string t) _ = outbound.SendAsync(jid, t); },
+        };
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current) { Unregistered = pairing.Offer };
         var attachments = channels.Select(ingest.Attach).ToList();
         using var inbound = ingest.Stored.Subscribe(m => loop.Post(new PipelineEvent.MessageStored(m)));
         var trigger = new TriggerMatcher(options.Assistant.Name);
