@@ -181,7 +181,28 @@ public sealed record LoggingOptions(string Level, string File);
 /// <summary>Which channels the daemon runs (a C# addition: the spec's daemon always ran WhatsApp).</summary>
 /// <param name="WhatsApp">Run the WhatsApp channel.</param>
 /// <param name="LocalChat">Run the local Unix-socket chat channel.</param>
-public sealed record ChannelOptions(bool WhatsApp, bool LocalChat);
+public sealed record ChannelOptions(bool WhatsApp, bool LocalChat)
+{
+    /// <summary>The Telegram channel (<c>channels.telegram*</c>); off by default.</summary>
+    public TelegramOptions Telegram { get; init; } = TelegramOptions.Default;
+}
+
+/// <summary>
+/// The Telegram channel's settings, flat keys of the <c>channels</c> section: <c>channels.telegram</c> (on/off),
+/// <c>channels.telegram_api_base_url</c>, <c>channels.telegram_poll_timeout_s</c>. The bot token is a secret
+/// (<c>telegram_bot_token</c> in <c>credentials.yml</c>).
+/// </summary>
+/// <param name="Enabled">Run the Telegram channel (it also needs the token).</param>
+/// <param name="ApiBaseUrl">The Bot API server, <c>https://api.telegram.org</c> unless a local Bot API server (or a test fake) is used.</param>
+/// <param name="PollTimeoutSeconds">How long one getUpdates long poll is held open by the server.</param>
+public sealed record TelegramOptions(bool Enabled, string ApiBaseUrl, int PollTimeoutSeconds)
+{
+    /// <summary>Telegram's own Bot API server.</summary>
+    public const string OfficialApiBaseUrl = "https://api.telegram.org";
+
+    /// <summary>Off, the official server, 30-second long polls.</summary>
+    public static readonly TelegramOptions Default = new(false, OfficialApiBaseUrl, 30);
+}
 
 /// <summary>Secrets (<c>credentials.yml</c>); never logged, never written under <c>data/</c> or <c>groups/</c>.</summary>
 /// <param name="AnthropicApiKey">API key.</param>
@@ -200,8 +221,11 @@ public sealed record Credentials(
     /// <summary>Bearer key of the transcription service (<c>transcription_api_key</c>); the host only, never a container.</summary>
     public LanguageExt.Option<string> TranscriptionApiKey { get; init; }
 
+    /// <summary>The Telegram bot's token from BotFather (<c>telegram_bot_token</c>); the host only, never a container.</summary>
+    public LanguageExt.Option<string> TelegramBotToken { get; init; }
+
     /// <summary>Every secret value that must be redacted wherever text leaves the process.</summary>
     public LanguageExt.Seq<string> SecretValues =>
-        LanguageExt.Prelude.Seq(AnthropicApiKey, ClaudeCodeOauthToken, AnthropicAuthToken, TranscriptionApiKey)
+        LanguageExt.Prelude.Seq(AnthropicApiKey, ClaudeCodeOauthToken, AnthropicAuthToken, TranscriptionApiKey, TelegramBotToken)
             .Somes().Filter(s => s.Length > 0);
 }

@@ -13,7 +13,7 @@ public static class ConfigKeys
             "proxy_transport", "proxy_listen", "proxy_host_from_container"],
         ["paths"] = ["store_dir", "groups_dir", "data_dir"],
         ["logging"] = ["level", "file"],
-        ["channels"] = ["whatsapp", "local_chat"],
+        ["channels"] = ["whatsapp", "local_chat", "telegram", "telegram_api_base_url", "telegram_poll_timeout_s"],
         ["tasks"] = ["min_interval_ms", "max_active_per_group"],
         ["media"] = ["max_file_mb", "max_mb_per_group_per_day", "transcription_url", "transcription_model", "max_send_mb"],
     };
@@ -23,7 +23,7 @@ public static class ConfigKeys
 
     /// <summary>Keys of <c>credentials.yml</c> (all top level).</summary>
     public static readonly string[] Credentials = ["anthropic_api_key", "claude_code_oauth_token", "anthropic_base_url", "anthropic_auth_token",
-        "transcription_api_key"];
+        "transcription_api_key", "telegram_bot_token"];
 
     public static bool IsKnown(string dottedKey)
     {

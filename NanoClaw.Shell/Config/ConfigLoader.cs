@@ -118,7 +118,14 @@ public static class ConfigLoader
                 Read("logging.file", d.Logging.File, SettingParsers.PathText)),
             new ChannelOptions(
                 Read("channels.whatsapp", d.Channels.WhatsApp, SettingParsers.Bool),
-                Read("channels.local_chat", d.Channels.LocalChat, SettingParsers.Bool)),
+                Read("channels.local_chat", d.Channels.LocalChat, SettingParsers.Bool))
+            {
+                Telegram = new TelegramOptions(
+                    Read("channels.telegram", d.Channels.Telegram.Enabled, SettingParsers.Bool),
+                    Read("channels.telegram_api_base_url", d.Channels.Telegram.ApiBaseUrl,
+                        s => SettingParsers.OptionalUrl(s).Map(u => u.IfNone(d.Channels.Telegram.ApiBaseUrl))),
+                    Read("channels.telegram_poll_timeout_s", d.Channels.Telegram.PollTimeoutSeconds, s => SettingParsers.IntInRange(s, 1, 50))),
+            },
             Read("timezone", d.TimeZone, SettingParsers.IanaTimeZone))
         {
             Tasks = new NanoClaw.Core.Scheduling.TaskLimits(
@@ -157,7 +164,8 @@ public static class ConfigLoader
                from baseUrl in raw.TryGetValue("anthropic_base_url", out var u) ? SettingParsers.OptionalUrl(u) : Right<ConfigError, Option<string>>(None)
                from authToken in Secret("anthropic_auth_token")
                from transcriptionKey in Secret("transcription_api_key")
-               select new Credentials(apiKey, oauth, baseUrl, authToken) { TranscriptionApiKey = transcriptionKey };
+               from telegramToken in raw.TryGetValue("telegram_bot_token", out var t) ? SettingParsers.TelegramBotToken(t) : Right<ConfigError, Option<string>>(None)
+               select new Credentials(apiKey, oauth, baseUrl, authToken) { TranscriptionApiKey = transcriptionKey, TelegramBotToken = telegramToken };
     }
 
     private static NanoClawOptions Absolute(NanoClawOptions o, string root) => o with

@@ -82,6 +82,15 @@ public static class SettingParsers
             ? Left<ConfigError, Option<string>>(Expected(s, "a text value", showValue: false))
             : Right<ConfigError, Option<string>>(Optional(s.Text?.Trim()).Filter(t => t.Length > 0));
 
+    /// <summary>
+    /// A Telegram bot token as BotFather issues it (<c>123456:AA…</c>: the bot's numeric id, a colon, the secret), or
+    /// empty for none. Errors never show the value.
+    /// </summary>
+    public static Either<ConfigError, Option<string>> TelegramBotToken(RawSetting s) =>
+        Secret(s).Bind(token => token.Case is string t && !System.Text.RegularExpressions.Regex.IsMatch(t, @"^[0-9]{1,16}:[A-Za-z0-9_-]{20,}$")
+            ? Left<ConfigError, Option<string>>(Expected(s, "a bot token from BotFather (digits, a colon, then letters, digits, _ or -)", showValue: false))
+            : Right<ConfigError, Option<string>>(token));
+
     /// <summary>An absolute http(s) URL, or empty for none.</summary>
     public static Either<ConfigError, Option<string>> OptionalUrl(RawSetting s)
     {

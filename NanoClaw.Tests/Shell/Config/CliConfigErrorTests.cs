@@ -25,7 +25,7 @@ public sealed class CliConfigErrorTests : IDisposable
     [InlineData("timing:\n  idle_timeout_ms: 0\n", "config.yml: timing.idle_timeout_ms: expected a whole number of at least 1, got \"0\"")]
     [InlineData("logging:\n  level: LOUD\n", "config.yml: logging.level: expected one of DEBUG, INFO, WARNING, ERROR, got \"LOUD\"")]
     [InlineData("timezone: Atlantis/Capital\n", "config.yml: timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Atlantis/Capital\"")]
-    [InlineData("channels:\n  telegram: true\n", "config.yml: channels.telegram: unknown key (known keys in channels: whatsapp, local_chat)")]
+    [InlineData("channels:\n  signal: true\n", "config.yml: channels.signal: unknown key (known keys in channels: whatsapp, local_chat, telegram, telegram_api_base_url, telegram_poll_timeout_s)")]
     [InlineData("assistant:\n  name: \"Andy\n", "config.yml: line 2, column 9: invalid YAML: While scanning a quoted scalar, found unexpected end of stream.")]
     public void Bad_config_yml_exits_2_with_one_clear_line(string yaml, string expected)
     {
@@ -47,7 +47,7 @@ public sealed class CliConfigErrorTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "credentials.yml"), "anthropic_key: sk-ant-very-secret\n");
         var result = Run(dir, null, "groups", "list");
         AssertOneLineConfigError(result,
-            "credentials.yml: anthropic_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token, transcription_api_key)");
+            "credentials.yml: anthropic_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token, transcription_api_key, telegram_bot_token)");
         Assert.DoesNotContain("sk-ant-very-secret", result.StdErr);
     }
 

@@ -203,7 +203,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Credential_errors_name_the_key_but_never_show_the_value()
     {
-        Assert.Equal("credentials.yml: api_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token, transcription_api_key)",
+        Assert.Equal("credentials.yml: api_key: unknown key (known keys: anthropic_api_key, claude_code_oauth_token, anthropic_base_url, anthropic_auth_token, transcription_api_key, telegram_bot_token)",
             Error(Load("", "api_key: sk-ant-secret\n")));
         var nonText = Error(Load("", "anthropic_api_key: [sk-ant-secret]\n"));
         Assert.Equal("credentials.yml: anthropic_api_key: expected a text value, got a list", nonText);
