@@ -38,7 +38,7 @@ public sealed class PairingCodeFile(string storeDir)
     /// <summary>Replaces any pending code (written to a 0600 temporary file, then renamed over).</summary>
     public void Write(PendingPairing pending)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        Security.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var json = new JsonObject { ["code_sha256"] = pending.CodeSha256, ["expires_at"] = pending.ExpiresAt.ToString("O") }.ToJsonString();
         var temp = Path + ".tmp";
         File.Delete(temp);
