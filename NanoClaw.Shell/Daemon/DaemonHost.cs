@@ -241,11 +241,14 @@ public static class DaemonHost
 
     /// <summary>
     /// Without WhatsApp there is no self-chat to become main; the local chat <c>local:main</c> is registered as the
-    /// main group so a fresh headless install works at once.
+    /// main group so a fresh headless install works at once, unless a Telegram pairing code is waiting to choose it.
     /// </summary>
     private static void EnsureMainGroup(NanoClawStore store, Core.Config.NanoClawOptions options, TimeProvider clock, ILogger log)
     {
         if (options.Channels.WhatsApp || !options.Channels.LocalChat || store.Groups.All().Exists(g => g.IsMain)) return;
+        // A Telegram pairing code is waiting: the chat that sends it is to become main, not the local chat.
+        if (options.Channels.Telegram.Enabled &&
+            new Pairing.PairingCodeFile(options.Paths.StoreDir).Read().Exists(p => p.ExpiresAt > clock.GetUtcNow())) return;
         var main = new RegisteredGroup(LocalChatFrame.JidFor(GroupFolder.Main), "Main", GroupFolder.Main,
             "@" + options.Assistant.Name, IsoTimestamp.From(clock.GetUtcNow()), None, false, true);
         store.Groups.Upsert(main);

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using NanoClaw.Shell.Pairing;
-using Telegram.Bot;
-using Telegram.Bot.Exceptions;
 
 namespace NanoClaw.Shell.Setup;
 
@@ -28,23 +26,11 @@ public sealed partial class TelegramAuth(string apiBaseUrl, string credentialsPa
         if (!TokenShape().IsMatch(token))
             return new(Cli.CliExit.BadConfig, "nanoclaw auth telegram: that is not a bot token: BotFather's tokens are digits, a colon, then letters, digits, _ or - (e.g. 123456789:AAH…)");
 
-        string username;
-        try
-        {
-            using var http = new HttpClient { Timeout = timeout };
-            var bot = new TelegramBotClient(new TelegramBotClientOptions(token, apiBaseUrl) { RetryCount = 0 }, http);
-            var me = await bot.GetMe(cancel);
-            username = me.Username ?? me.FirstName;
-        }
-        catch (ApiRequestException e) when (e.ErrorCode is 401 or 404)
-        {
-            return new(Cli.CliExit.Error, $"nanoclaw auth telegram: Telegram refused the token ({e.ErrorCode}): copy it again from @BotFather (/mybots → your bot → API Token); nothing was saved");
-        }
-        catch (Exception e) when (e is ApiRequestException or RequestException or HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
-        {
-            // The exception text can name the request URL, which holds the token: only its kind is shown.
-            return new(Cli.CliExit.Error, $"nanoclaw auth telegram: cannot check the token: no answer from the Bot API at {apiBaseUrl} ({Kind(e)}); nothing was saved");
-        }
+        var status = await TelegramTokenCheck.GetMeAsync(token, apiBaseUrl, timeout, cancel);
+        if (status.RefusedCode is { } refused)
+            return new(Cli.CliExit.Error, $"nanoclaw auth telegram: Telegram refused the token ({refused}): copy it again from @BotFather (/mybots → your bot → API Token); nothing was saved");
+        if (status.Username is not { } username)
+            return new(Cli.CliExit.Error, $"nanoclaw auth telegram: cannot check the token: no answer from the Bot API at {apiBaseUrl} ({status.Unreachable}); nothing was saved");
 
         if (save) CredentialsFileEditor.Set(credentialsPath, CredentialKey, token);
         var code = Core.Channels.Pairing.NewCode(RandomNumberGenerator.GetBytes(Core.Channels.Pairing.CodeLength));
@@ -65,13 +51,6 @@ public sealed partial class TelegramAuth(string apiBaseUrl, string credentialsPa
             : "That private chat becomes your main group. The code works once; run this command again for a new one.");
         return new(Cli.CliExit.Ok, string.Join("\n", lines));
     }
-
-    private static string Kind(Exception e) => e switch
-    {
-        TaskCanceledException => "timed out",
-        ApiRequestException api => $"error {api.ErrorCode}",
-        _ => e.InnerException is { } inner ? inner.GetType().Name : e.GetType().Name,
-    };
 
     [GeneratedRegex("^[0-9]{1,16}:[A-Za-z0-9_-]{20,}$")]
     private static partial Regex TokenShape();
