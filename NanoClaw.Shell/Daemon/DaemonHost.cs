@@ -184,7 +184,18 @@ public static class DaemonHost
         // `nanoclaw groups …` / `tasks …` changed the store from outside: reload groups and re-arm the task timer.
         using var commandChanges = Setup.StoreChangeSignal.Watch(options.Paths.DataDir, () => { GroupsChanged(); TasksChanged(); }, log);
 
-        foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
+        // One channel failing to connect must not keep the others down: each is connected on its own, failures logged.
+        await Task.WhenAll(channels.Select(async channel =>
+        {
+            try
+            {
+                await channel.ConnectAsync(stopping.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.Error("Connecting {Channel} failed: {Error}; the other channels run on", channel.Name, e.Message);
+            }
+        }));
         // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
         await using var control = Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
             () => Control.StatusJson.Render(Core.Status.StatusView.From(loop.Current ?? initial,
