@@ -152,7 +152,14 @@ public static class DaemonHost
         GroupsChanged();
 
         // Inbound: stored first, then fed to the pipeline.
-        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current);
+        // A one-time code (`nanoclaw auth telegram`) sent from an unregistered private chat of any channel pairs it.
+        var pairing = new Pairing.PairingGate(store, new Pairing.PairingCodeFile(options.Paths.StoreDir), options.Paths.GroupsDir,
+            options.Assistant.Name, zone, clock, log)
+        {
+            Registered = _ => GroupsChanged(),
+            Reply = (jid, text) => { if (OutboundRules.Prepare(text, options.Assistant).Case is string t) _ = outbound.SendAsync(jid, t); },
+        };
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current) { Unregistered = pairing.Offer };
         var attachments = channels.Select(ingest.Attach).ToList();
         using var inbound = ingest.Stored.Subscribe(m =>
         {
@@ -194,7 +201,18 @@ public static class DaemonHost
         // `nanoclaw groups …` / `tasks …` changed the store from outside: reload groups and re-arm the task timer.
         using var commandChanges = Setup.StoreChangeSignal.Watch(options.Paths.DataDir, () => { GroupsChanged(); TasksChanged(); }, log);
 
-        foreach (var channel in channels) await channel.ConnectAsync(stopping.Token);
+        // One channel failing to connect must not keep the others down: each is connected on its own, failures logged.
+        await Task.WhenAll(channels.Select(async channel =>
+        {
+            try
+            {
+                await channel.ConnectAsync(stopping.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.Error("Connecting {Channel} failed: {Error}; the other channels run on", channel.Name, e.Message);
+            }
+        }));
         // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
         Core.Status.DaemonStatus CurrentStatus() => Core.Status.StatusView.From(loop.Current ?? initial,
             channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
@@ -261,11 +279,14 @@ public static class DaemonHost
 
     /// <summary>
     /// Without WhatsApp there is no self-chat to become main; the local chat <c>local:main</c> is registered as the
-    /// main group so a fresh headless install works at once.
+    /// main group so a fresh headless install works at once, unless a Telegram pairing code is waiting to choose it.
     /// </summary>
     private static void EnsureMainGroup(NanoClawStore store, Core.Config.NanoClawOptions options, TimeProvider clock, ILogger log)
     {
         if (options.Channels.WhatsApp || !options.Channels.LocalChat || store.Groups.All().Exists(g => g.IsMain)) return;
+        // A Telegram pairing code is waiting: the chat that sends it is to become main, not the local chat.
+        if (options.Channels.Telegram.Enabled &&
+            new Pairing.PairingCodeFile(options.Paths.StoreDir).Read().Exists(p => p.ExpiresAt > clock.GetUtcNow())) return;
         var main = new RegisteredGroup(LocalChatFrame.JidFor(GroupFolder.Main), "Main", GroupFolder.Main,
             "@" + options.Assistant.Name, IsoTimestamp.From(clock.GetUtcNow()), None, false, true);
         store.Groups.Upsert(main);

@@ -20,6 +20,7 @@ public static class DoctorChecks
     public const string Image = "image";
     public const string Sidecar = "sidecar";
     public const string WhatsApp = "whatsapp";
+    public const string Telegram = "telegram";
     public const string Store = "store";
     public const string MainGroup = "main-group";
     public const string Allowlist = "allowlist";
@@ -37,6 +38,7 @@ public static class DoctorChecks
         (Image, (s, ct) => WithConfigAsync(s, Image, c => ImagePresentAsync(s, c, ct))),
         (Sidecar, (s, ct) => WithConfigAsync(s, Sidecar, c => SidecarInstalledAsync(s, c, ct))),
         (WhatsApp, (s, _) => Task.FromResult(WithConfig(s, WhatsApp, WhatsAppLinked))),
+        (Telegram, (s, ct) => WithConfigAsync(s, Telegram, c => TelegramBotAnswersAsync(c, ct))),
         (Store, (s, _) => Task.FromResult(WithConfig(s, Store, c => StoreMigrates(s, c)))),
         (MainGroup, (s, _) => Task.FromResult(WithConfig(s, MainGroup, MainGroupRegistered))),
         (Allowlist, (s, _) => Task.FromResult(AllowlistParses(s))),
@@ -215,6 +217,23 @@ public static class DoctorChecks
             : CheckResult.Fail(WhatsApp, "WhatsApp is not linked", "nanoclaw auth whatsapp  (or: nanoclaw auth whatsapp --phone +NUMBER for a pairing code)");
     }
 
+    // Only the bot's name and the base URL are shown: the token is in the request URL, so never any exception text.
+    private static async Task<CheckResult> TelegramBotAnswersAsync(ShellContext c, CancellationToken ct)
+    {
+        var telegram = c.Options.Channels.Telegram;
+        if (!telegram.Enabled) return CheckResult.Skip(Telegram, "Telegram is off (channels.telegram: false)");
+        if (c.Credentials.TelegramBotToken.Case is not string token)
+            return CheckResult.Fail(Telegram, "channels.telegram is on but credentials.yml has no telegram_bot_token",
+                "create a bot with @BotFather (/newbot), then: nanoclaw auth telegram --token TOKEN");
+        var status = await Setup.TelegramTokenCheck.GetMeAsync(token, telegram.ApiBaseUrl, TimeSpan.FromSeconds(15), ct);
+        if (status.Username is { } name) return CheckResult.Pass(Telegram, $"bot @{name} answers at {telegram.ApiBaseUrl} (token not shown)");
+        return status.RefusedCode is { } code
+            ? CheckResult.Fail(Telegram, $"Telegram refused the bot token ({code})",
+                "copy the token again from @BotFather (/mybots → your bot → API Token), then: nanoclaw auth telegram --token TOKEN")
+            : CheckResult.Fail(Telegram, $"no answer from the Bot API at {telegram.ApiBaseUrl} ({status.Unreachable})",
+                "check the network (the daemon keeps retrying), or channels.telegram_api_base_url in config.yml");
+    }
+
     private static CheckResult StoreMigrates(DoctorSession s, ShellContext c)
     {
         var path = Path.Combine(c.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName);
@@ -236,13 +255,16 @@ public static class DoctorChecks
 
     private static CheckResult MainGroupRegistered(ShellContext c)
     {
-        const string fix = "nanoclaw auth whatsapp registers your own chat as main when it links; or: " +
-                           "nanoclaw groups register --main --jid JID --name Main --folder main";
+        const string fix = "nanoclaw auth whatsapp registers your own chat as main when it links; nanoclaw auth telegram prints a code " +
+                           "that makes your private chat with the bot main; or: nanoclaw groups register --main --jid JID --name Main --folder main";
         var path = Path.Combine(c.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName);
         var localMain = !c.Options.Channels.WhatsApp && c.Options.Channels.LocalChat;
         var ownChat = c.Options.Channels.WhatsApp && File.Exists(Path.Combine(c.Options.Paths.StoreDir, "auth", "creds.json"));
+        var pairing = c.Options.Channels.Telegram.Enabled &&
+                      new Pairing.PairingCodeFile(c.Options.Paths.StoreDir).Read().Exists(p => p.ExpiresAt > DateTimeOffset.UtcNow);
         CheckResult NoneYet(string why) =>
-            localMain ? CheckResult.Pass(MainGroup, "none yet: the daemon registers the local chat local:main as main when it starts")
+            pairing ? CheckResult.Pass(MainGroup, "none yet: send the code from nanoclaw auth telegram to the bot in a private chat")
+            : localMain ? CheckResult.Pass(MainGroup, "none yet: the daemon registers the local chat local:main as main when it starts")
             : ownChat ? CheckResult.Pass(MainGroup, "none yet: your own WhatsApp chat becomes main when the daemon connects")
             : CheckResult.Fail(MainGroup, why, fix);
         if (!File.Exists(path)) return NoneYet("no main group (there is no store yet)");

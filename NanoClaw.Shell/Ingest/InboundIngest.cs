@@ -20,6 +20,7 @@ public sealed class InboundIngest : IDisposable
     private readonly Subject<ChatMessage> stored = new();
     private readonly List<IDisposable> subscriptions = [];
     private readonly object gate = new();
+    private const int MaxPrivateChatsKept = 100_000;
 
     /// <param name="allowlist">The sender allowlist; none means everyone is stored.</param>
     public InboundIngest(IIngestStore store, ILogger log, SenderAllowlist? allowlist = null)
@@ -34,6 +35,16 @@ public sealed class InboundIngest : IDisposable
         this.allowlist = allowlist;
         this.log = log;
     }
+
+    /// <summary>
+    /// Offered every message from an unregistered chat before it is dropped (a pairing code may make it the main
+    /// group); true when it consumed the message. Any channel's chats go through it alike.
+    /// </summary>
+    public Func<ChatMessage, bool, bool>? Unregistered { get; init; }
+
+    // Chats a channel reported as one-to-one (not groups); WhatsApp may report a chat after its first message, so its
+    // person JIDs count as private by their form too.
+    private readonly HashSet<string> privateChats = new(StringComparer.Ordinal);
 
     /// <summary>Messages newly stored for registered groups, in arrival order.</summary>
     public IObservable<ChatMessage> Stored => stored.AsObservable();
@@ -53,6 +64,8 @@ public sealed class InboundIngest : IDisposable
     {
         try
         {
+            if (chat.IsGroup) privateChats.Remove(chat.Jid);
+            else if (privateChats.Count < MaxPrivateChatsKept) privateChats.Add(chat.Jid);
             store.UpsertChat(chat);
         }
         catch (Exception e)
@@ -66,6 +79,9 @@ public sealed class InboundIngest : IDisposable
     {
         try
         {
+            if (Unregistered is { } offer && !store.IsRegistered(message.ChatJid) &&
+                offer(message, privateChats.Contains(message.ChatJid) || Core.Routing.ChannelRouting.IsPerson(message.ChatJid)))
+                return;
             var policy = allowlist();
             if (!IngestRules.ShouldStore(message, store.IsRegistered, policy))
             {

@@ -44,7 +44,8 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("nanoclaw auth whatsapp", Fix(result.StdOut, "whatsapp"));
         Assert.Contains("nanoclaw groups register --main", Fix(result.StdOut, "main-group"));
         foreach (var check in new[] { "store", "allowlist", "disk", "file-modes" }) Assert.Equal("pass", Mark(result.StdOut, check));
-        Assert.Contains("6 of 12 checks failed", result.StdOut);
+        Assert.Contains("6 of 13 checks failed", result.StdOut);
+        Assert.Equal("skip", Mark(result.StdOut, "telegram")); // off by default
         Assert.Equal("skip", Mark(result.StdOut, "transcription")); // off by default: informational, not a failure
         // Looking is not setting up: the doctor creates nothing in the directory.
         Assert.Equal(["home"], Directory.GetFileSystemEntries(project.Root).Select(p => Path.GetFileName(p)!).ToArray());
