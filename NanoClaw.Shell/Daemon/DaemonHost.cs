@@ -83,6 +83,16 @@ public static class DaemonHost
             };
             channels.Add(whatsapp);
         }
+        if (options.Channels.Telegram.Enabled)
+        {
+            // Long polling in the background: a bad token or an unreachable API is logged and retried, never fatal,
+            // so WhatsApp and the local chat keep working (`nanoclaw doctor` says what is wrong with Telegram).
+            if (context.Credentials.TelegramBotToken.Case is string telegramToken)
+                channels.Add(new Telegram.TelegramChannel(options.Channels.Telegram, telegramToken, new StoreOutbox(store, clock),
+                    new Telegram.StoreTelegramOffset(store), clock, log));
+            else
+                log.Warning("channels.telegram is on but credentials.yml has no telegram_bot_token: Telegram stays off; set it with: nanoclaw auth telegram --token <token>");
+        }
 
         // NANOCLAW_CONTAINER_EXECUTABLE points the chosen runtime at another program (a wrapper, or a test double).
         var executable = Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER_EXECUTABLE");

@@ -69,7 +69,9 @@ public sealed class PairingGateTests
         Assert.Equal((Alice, "main", false), (main.Jid, main.Folder, main.RequiresTrigger));
         Assert.False(File.Exists(rig.Code.Path), "the code is single use");
         Assert.True(File.Exists(Path.Combine(h.Root, "groups", "main", "CLAUDE.md")), "main's memory file is created");
-        Assert.Equal([Alice], rig.Registered);
+        // The gate stores the group first and tells its listener after: wait for the listener too.
+        await ChannelHarness.Eventually(() => { lock (rig.Registered) return rig.Registered.Count > 0; }, "the registration reported");
+        lock (rig.Registered) Assert.Equal([Alice], rig.Registered);
         await ChannelHarness.Eventually(() => h.Fake.Sent().Any(s => s.Jid == Alice), "Alice is told");
         Assert.Contains("main chat", Assert.Single(h.Fake.Sent(), s => s.Jid == Alice).Text);
         Assert.DoesNotContain(h.Store.Messages(), m => m.Id is "A1" or "A2" or "G1");

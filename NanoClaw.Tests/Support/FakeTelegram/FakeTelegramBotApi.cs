@@ -512,8 +512,12 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         wake.TrySetResult();
     }
 
+    private int disposed;
+
+    /// <summary>Stops the server (a test may stop it early to play an outage); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await stopping.CancelAsync();
         await app.StopAsync();
         await app.DisposeAsync();
