@@ -162,7 +162,7 @@ public sealed class ConfigLoaderTests : IDisposable
         { "assistant:\n  name: [a, b]\n", "assistant.name: expected a non-empty single-line text, got a list" },
         { "assistant:\n  name: \"Andy: x\"\n", "assistant.name: expected a name without ':' or a leading '@', got \"Andy: x\"" },
         { "timezone: Mars/Olympus_Mons\n", "timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Mars/Olympus_Mons\"" },
-        { "colour: blue\n", "colour: unknown key (known keys: assistant, timing, container, paths, logging, channels, tasks, media, dashboard, timezone)" },
+        { "colour: blue\n", "colour: unknown key (known keys: assistant, timing, container, paths, logging, channels, tasks, media, telemetry, dashboard, timezone)" },
         { "container:\n  max_concurent: 3\n", "container.max_concurent: unknown key (known keys in container: runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, memory, pids_limit, cpus, read_only_root, drop_capabilities, no_new_privileges, max_run_ms, agent_uid, proxy_transport, proxy_listen, proxy_host_from_container)" },
         { "container: 5\n", "container: expected a section of keys (runtime, image, timeout_ms, max_output_size_bytes, max_concurrent, credential_proxy, network, memory, pids_limit, cpus, read_only_root, drop_capabilities, no_new_privileges, max_run_ms, agent_uid, proxy_transport, proxy_listen, proxy_host_from_container)" },
         { "- a\n- b\n", "expected a mapping of keys at the top level" },
