@@ -14,7 +14,7 @@ namespace NanoClaw.Core.Formatting;
 /// A split never falls inside a tag, an entity or a surrogate pair: tags open at the cut are closed before it and
 /// opened again after it. Pure and total. See README.md beside this file.
 /// </summary>
-public static class TelegramFormatting
+public static partial class TelegramFormatting
 {
     /// <summary>Telegram's limit on one message's text after entity parsing, in UTF-16 code units.</summary>
     public const int MaxMessageLength = 4096;
@@ -28,52 +28,8 @@ public static class TelegramFormatting
     public static IReadOnlyList<string> ToMessages(string? markdown, int limit = MaxMessageLength)
     {
         if (limit < 2) throw new ArgumentOutOfRangeException(nameof(limit), "a message holds at least two characters");
-        var chunks = new List<string>();
-        var current = new StringBuilder();
-        var visible = 0;
-        void Flush()
-        {
-            if (current.Length > 0 && VisibleText(current.ToString()).Trim().Length > 0) chunks.Add(current.ToString());
-            current.Clear();
-            visible = 0;
-        }
-        foreach (var block in Blocks(markdown))
-        {
-            var length = VisibleLength(block);
-            var separator = current.Length > 0 ? 2 : 0;
-            if (visible + separator + length <= limit)
-            {
-                if (separator > 0) current.Append("\n\n");
-                current.Append(block);
-                visible += separator + length;
-                continue;
-            }
-            Flush();
-            if (length <= limit)
-            {
-                current.Append(block);
-                visible = length;
-                continue;
-            }
-            // One block longer than a message: cut it between tokens, closing and reopening the tags open at the cut.
-            var open = new List<(string Name, string Tag)>();
-            foreach (var token in Tokens(block))
-            {
-                if (token.Visible > 0 && visible + token.Visible > limit)
-                {
-                    for (var i = open.Count - 1; i >= 0; i--) current.Append("</").Append(open[i].Name).Append('>');
-                    Flush();
-                    foreach (var (_, tag) in open) current.Append(tag);
-                }
-                current.Append(token.Text);
-                visible += token.Visible;
-                if (token.OpensTag is { } name) open.Add((name, token.Text));
-                else if (token.ClosesTag) open.RemoveAt(open.Count - 1);
-            }
-            if (visible == 0) current.Clear(); // only reopened tags left
-        }
-        Flush();
-        return chunks;
+        // Telegram refuses an empty message (and trims each one), so whitespace-only parts are not sent.
+        return Split(ToHtml(markdown), limit).Where(part => VisibleText(part).Trim().Length > 0).ToList();
     }
 
     /// <summary>Escapes text for Telegram HTML: <c>&amp; &lt; &gt;</c> (and <c>"</c>, harmless in text, needed in attributes).</summary>

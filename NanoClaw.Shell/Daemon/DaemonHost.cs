@@ -89,7 +89,17 @@ public static class DaemonHost
             // so WhatsApp and the local chat keep working (`nanoclaw doctor` says what is wrong with Telegram).
             if (context.Credentials.TelegramBotToken.Case is string telegramToken)
                 channels.Add(new Telegram.TelegramChannel(options.Channels.Telegram, telegramToken, new StoreOutbox(store, clock),
-                    new Telegram.StoreTelegramOffset(store), clock, log));
+                    new Telegram.StoreTelegramOffset(store), clock, log)
+                {
+                    // Same rules and folder as WhatsApp media (Shell/Media/InboundMediaStore), downloaded by the daemon.
+                    Media = new NanoClaw.Shell.Media.InboundMediaStore(new NanoClaw.Shell.Media.InboundMediaSettings(
+                        Path.Combine(options.Paths.DataDir, "media"), options.Media.MaxFileBytes, options.Media.MaxBytesPerGroupPerDay,
+                        () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), clock),
+                    Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
+                        : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
+                            context.Credentials.TranscriptionApiKey, log),
+                    SendProgress = new Telegram.StoreTelegramSendProgress(store),
+                });
             else
                 log.Warning("channels.telegram is on but credentials.yml has no telegram_bot_token: Telegram stays off; set it with: nanoclaw auth telegram --token <token>");
         }
