@@ -154,7 +154,9 @@ public sealed class InboundMediaStore(InboundMediaSettings settings, TimeProvide
                 Overflowed = true;
                 throw new IOException("the download passed its limit");
             }
-            base.Write(buffer);
+            // MemoryStream's span overload of a subclass goes back through Write(byte[]…): call the array one directly.
+            var copy = buffer.ToArray();
+            base.Write(copy, 0, copy.Length);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

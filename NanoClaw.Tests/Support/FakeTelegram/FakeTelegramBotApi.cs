@@ -135,6 +135,24 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
             for (var i = 0; i < count; i++) failures.Add(new InjectedFailure(method, errorCode, description, retryAfter));
     }
 
+    /// <summary>
+    /// After <paramref name="passing"/> more requests for <paramref name="method"/> are answered normally, the next
+    /// <paramref name="count"/> get this failure (to fail part 3 of a long reply, say).
+    /// </summary>
+    public void FailAfter(string method, int passing, int count = 1, int errorCode = 502, string description = "Bad Gateway", int? retryAfter = null)
+    {
+        lock (gate) delayedFailures.Add(new DelayedFailure(new InjectedFailure(method, errorCode, description, retryAfter), passing, count));
+    }
+
+    private sealed class DelayedFailure(InjectedFailure failure, int passing, int count)
+    {
+        public InjectedFailure Failure { get; } = failure;
+        public int Passing { get; set; } = passing;
+        public int Count { get; set; } = count;
+    }
+
+    private readonly List<DelayedFailure> delayedFailures = [];
+
     /// <summary>The next request for <paramref name="method"/> gets 429 Too Many Requests with <c>retry_after</c>.</summary>
     public void TooManyRequests(string? method, int retryAfterSeconds) =>
         Fail(method, 1, 429, $"Too Many Requests: retry after {retryAfterSeconds}", retryAfterSeconds);
@@ -174,6 +192,15 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         {
             failure = failures.FirstOrDefault(f => f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase));
             if (failure is not null) failures.Remove(failure);
+            else if (delayedFailures.FirstOrDefault(f => string.Equals(f.Failure.Method, method, StringComparison.OrdinalIgnoreCase)) is { } delayed)
+            {
+                if (delayed.Passing > 0) delayed.Passing--;
+                else
+                {
+                    failure = delayed.Failure;
+                    if (--delayed.Count <= 0) delayedFailures.Remove(delayed);
+                }
+            }
         }
         if (failure is not null)
         {
@@ -473,7 +500,7 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
     {
         var id = "AgAC" + (nextFileId++).ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
         var extension = System.IO.Path.GetExtension(file.FileName);
-        var path = $"{folder}/file_{nextFileId}{(extension.Length > 0 ? extension : "")}";
+        var path = file.ServerPath ?? $"{folder}/file_{nextFileId}{(extension.Length > 0 ? extension : "")}";
         files[id] = (file, path);
         return new JsonObject { ["file_id"] = id, ["file_unique_id"] = "u" + id, ["file_size"] = file.Size };
     }

@@ -30,4 +30,7 @@ public sealed record IncomingMessage(long ChatId)
 public sealed record FakeFile(byte[] Bytes, string FileName, string MimeType, long? DeclaredSize = null, int Duration = 0)
 {
     public long Size => DeclaredSize ?? Bytes.LongLength;
+
+    /// <summary>The <c>file_path</c> getFile answers (null: one the fake makes up); lets tests play a hostile server ("../../x").</summary>
+    public string? ServerPath { get; init; }
 }
