@@ -200,8 +200,9 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
             while (!stop.IsCancellationRequested)
                 await retry.ExecuteAsync(PollOnceAsync, stop);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
+            // Stopping (Telegram.Bot may wrap the cancellation in a RequestException).
         }
     }
 
@@ -281,8 +282,9 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
             await foreach (var _ in flushSignal.Reader.ReadAllAsync(stop))
                 await retry.ExecuteAsync(FlushAsync, stop);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
+            // Stopping; whatever is left stays queued for the next start.
         }
     }
 
@@ -309,7 +311,7 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
                     SendProgress.Forget(item.Id);
                     if (item.File is { } sent) DeleteCopy(sent.Path);
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (Exception) when (stop.IsCancellationRequested)
                 {
                     throw;
                 }

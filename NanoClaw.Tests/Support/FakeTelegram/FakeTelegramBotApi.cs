@@ -144,6 +144,17 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         lock (gate) delayedFailures.Add(new DelayedFailure(new InjectedFailure(method, errorCode, description, retryAfter), passing, count));
     }
 
+    /// <summary>Drops every failure still scripted for <paramref name="method"/> (null: for any method): the server is healthy again.</summary>
+    public void ClearFailures(string? method)
+    {
+        bool Matches(string? m) => method is null || string.Equals(m, method, StringComparison.OrdinalIgnoreCase);
+        lock (gate)
+        {
+            failures.RemoveAll(f => Matches(f.Method));
+            delayedFailures.RemoveAll(f => Matches(f.Failure.Method));
+        }
+    }
+
     private sealed class DelayedFailure(InjectedFailure failure, int passing, int count)
     {
         public InjectedFailure Failure { get; } = failure;
