@@ -196,4 +196,28 @@ public sealed class TelegramMediaTests : IDisposable
         Assert.Empty(Directory.GetFiles(MediaDir, "*", SearchOption.AllDirectories));
         Assert.DoesNotContain(Directory.GetFiles(dir.Root, "*", SearchOption.AllDirectories), f => Path.GetFileName(f).Contains("escape") || Path.GetFileName(f) == "x");
     }
+
+    [Fact]
+    public async Task A_voice_note_is_transcribed_from_the_downloaded_file_when_a_transcriber_is_set()
+    {
+        await using var fake = await FakeTelegramBotApi.StartAsync();
+        await using var whisper = await NanoClaw.Tests.Support.FakeTranscriptionServer.StartAsync();
+        var store = new TestStore(dir.StoreDir);
+        store.Register(TelegramMapping.Jid(Group), "family");
+        var basic = Channel(fake, store);
+        await using var channel = new TelegramChannel(new TelegramOptions(true, fake.BaseUrl, 2), fake.Token, store.Outbox,
+            new StoreTelegramOffset(store.Db), TimeProvider.System, Serilog.Core.Logger.None)
+        {
+            Media = basic.Media,
+            Transcriber = new VoiceTranscriber(new HttpClient(), whisper.BaseUrl, "whisper-1", LanguageExt.Prelude.Some(whisper.ApiKey), Serilog.Core.Logger.None),
+        };
+        await basic.DisposeAsync();
+        var seen = Wire(channel, store);
+        var note = Ogg(1500);
+        var id = fake.Queue(new IncomingMessage(Group) { Voice = new FakeFile(note, "v.oga", "audio/ogg", Duration: 2) });
+        await channel.ConnectAsync(CancellationToken.None);
+        var a = Assert.Single((await Arrival(seen, id)).Attachments);
+        Assert.Equal("see you at six", a.Transcript.IfNone(""));
+        Assert.Equal(note, Assert.Single(whisper.Requests).Bytes);
+    }
 }
