@@ -26,6 +26,7 @@ public sealed class MultiChannelEndToEndTests : IAsyncLifetime
 
     private WhatsAppTestBed bed = null!;
     private FakeTelegramBotApi telegram = null!;
+    private FakeTelegramBotApi? restarted;
 
     public async Task InitializeAsync()
     {
@@ -38,6 +39,7 @@ public sealed class MultiChannelEndToEndTests : IAsyncLifetime
     {
         await bed.DisposeAsync();
         await telegram.DisposeAsync();
+        if (restarted is not null) await restarted.DisposeAsync();
     }
 
     [ClaudeImageFact]
@@ -59,6 +61,7 @@ public sealed class MultiChannelEndToEndTests : IAsyncLifetime
             ScriptedReply.Text("Table booked for four."));
         api.ScriptWhen(Mentions("what is for dinner"), ScriptedReply.Text("Soup for dinner."));
         api.ScriptWhen(Mentions("are you still there"), ScriptedReply.Text("Still here on WhatsApp."));
+        api.ScriptWhen(Mentions("OUTAGE-2C9 tell the team"), ScriptedReply.Text("The table is ready."));
 
         var daemon = await bed.StartDaemonAsync(new Dictionary<string, string>
         {
@@ -101,8 +104,31 @@ public sealed class MultiChannelEndToEndTests : IAsyncLifetime
         Assert.Equal(["Andy: Soup for dinner.", "Andy: Still here on WhatsApp."], bed.SentTo(WhatsAppTestBed.Family));
         Assert.False(daemon.HasExited, "the daemon exited after the Telegram server went away:\n" + daemon.Tail());
 
+        // Bonus: a Telegram answer made during the outage waits in the outbox, and is delivered exactly once when a
+        // server comes back on the same address. The group asks for it itself, as its agent's schedule_task tool would.
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById(Installation.Zone))
+            .ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        bed.Installation.WriteTaskRequest("tgteam", "outage", new JsonObject
+        {
+            ["type"] = "schedule_task",
+            ["prompt"] = "OUTAGE-2C9 tell the team the table is ready",
+            ["schedule_type"] = "once",
+            ["schedule_value"] = now,
+            ["context_mode"] = "isolated",
+            ["targetJid"] = TeamJid,
+        });
+        await Eventually.TrueAsync(() => Scalar<long>($"SELECT COUNT(*) FROM outbox WHERE chat_jid = '{TeamJid}' AND sent_at IS NULL AND text LIKE '%The table is ready.%'") == 1, Turn,
+            () => "the answer made during the outage was not queued for Telegram; daemon log:\n" + daemon.Tail());
+        restarted = await FakeTelegramBotApi.StartAsync(port: telegram.Port, token: telegram.Token);
+        var ready = await restarted.Messages.WaitForAsync(m => m.VisibleText.Contains("The table is ready.", StringComparison.Ordinal), Turn);
+        Assert.Equal(TeamChat, ready.ChatId);
+        await Eventually.TrueAsync(() => Scalar<long>($"SELECT COUNT(*) FROM outbox WHERE chat_jid = '{TeamJid}' AND sent_at IS NULL") == 0, Turn,
+            () => "the delivered row is still pending; daemon log:\n" + daemon.Tail());
+
         Assert.Equal(0, await daemon.StopAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(2, telegram.Messages.Count); // nothing more reached Telegram
+        Assert.Equal(2, telegram.Messages.Count); // nothing reached the first server after its death
+        Assert.Single(restarted.Messages.Snapshot()); // and the queued answer reached the second exactly once
+        Assert.Equal(2, bed.Sidecar.Sent().Count);
         Assert.DoesNotContain(telegram.Token, daemon.Output, StringComparison.Ordinal);
         Assert.Empty(bed.Installation.FilesContaining(telegram.Token));
         Assert.Empty(bed.Installation.FilesContaining(api.ApiKey));
