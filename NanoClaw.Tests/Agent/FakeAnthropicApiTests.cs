@@ -68,6 +68,30 @@ public sealed class FakeAnthropicApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keyed_scripts_answer_each_conversation_whatever_order_they_ask_in()
+    {
+        _api.Script(ScriptedReply.Text("plain"));
+        _api.ScriptWhen(r => r.RawBody.Contains("from telegram", StringComparison.Ordinal), ScriptedReply.Text("tg 1"), ScriptedReply.Text("tg 2"));
+        _api.ScriptWhen(r => r.RawBody.Contains("from whatsapp", StringComparison.Ordinal), ScriptedReply.Text("wa 1"));
+
+        async Task<string?> Ask(string text)
+        {
+            var body = Request(stream: false);
+            body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = text });
+            var reply = await (await Post("/v1/messages", body)).Content.ReadFromJsonAsync<JsonObject>();
+            return (string?)reply!["content"]![0]!["text"];
+        }
+
+        // WhatsApp asks first although its route was added second; Telegram's two turns take its two replies in order;
+        // a turn no route matches takes the plain script, then the default once everything is used up.
+        Assert.Equal("wa 1", await Ask("hello from whatsapp"));
+        Assert.Equal("tg 1", await Ask("hello from telegram"));
+        Assert.Equal("tg 2", await Ask("again from telegram"));
+        Assert.Equal("plain", await Ask("again from whatsapp"));
+        Assert.Equal(FakeAnthropicApi.DefaultText, await Ask("from telegram, once more"));
+    }
+
+    [Fact]
     public async Task Side_calls_get_the_default_text_and_leave_the_script_alone()
     {
         _api.Script(ScriptedReply.Text("for the conversation"));

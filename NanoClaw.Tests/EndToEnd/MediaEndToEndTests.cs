@@ -17,10 +17,9 @@ namespace NanoClaw.Tests.EndToEnd;
 [Collection("RealClaude")]
 public sealed class MediaEndToEndTests : IAsyncLifetime
 {
-    private const string Family = "120363000000000042@g.us";
-    private static readonly TimeSpan Turn = TimeSpan.FromSeconds(180);
+    private const string Family = WhatsAppTestBed.Family;
 
-    private readonly List<DaemonProcess> daemons = [];
+    private WhatsAppTestBed bed = null!;
     private FakeAnthropicApi api = null!;
     private FakeTranscriptionServer transcription = null!;
     private Installation installation = null!;
@@ -28,23 +27,15 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(new AgentImageFixture().Problem is null, new AgentImageFixture().Problem);
-        Assert.True(Requirements.HasNode, "node is needed for the fake WhatsApp sidecar");
-        api = await FakeAnthropicApi.StartAsync();
         transcription = await FakeTranscriptionServer.StartAsync();
-        installation = new Installation(api, whatsApp: true);
-        File.AppendAllText(Path.Combine(installation.Root, "credentials.yml"), $"transcription_api_key: \"{transcription.ApiKey}\"\n");
-        installation.Register(Family, "family");
-        sidecar = new FakeSidecar(installation.Root);
+        bed = await WhatsAppTestBed.StartAsync(credentials: $"transcription_api_key: \"{transcription.ApiKey}\"\n");
+        (api, installation, sidecar) = (bed.Api, bed.Installation, bed.Sidecar);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var daemon in daemons) await daemon.DisposeAsync();
-        Installation.RemoveContainers(daemons.SelectMany(d => d.StartedContainers).Select(c => c.Name));
+        await bed.DisposeAsync();
         await transcription.DisposeAsync();
-        await api.DisposeAsync();
-        installation.Dispose();
     }
 
     [ClaudeImageFact]
@@ -114,23 +105,7 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
         }, file);
     }
 
-    private async Task<DaemonProcess> StartDaemonAsync(Dictionary<string, string>? env = null)
-    {
-        var all = new Dictionary<string, string>
-        {
-            ["NANOCLAW_SIDECAR_DIR"] = FakeSidecar.FixtureDir,
-            ["NANOCLAW_SIDECAR_SCRIPT"] = "main.mjs",
-            ["NANOCLAW_SIDECAR_FAKE_DIR"] = sidecar.Dir,
-        };
-        foreach (var (k, v) in env ?? []) all[k] = v;
-        var daemon = await DaemonProcess.StartAsync(installation.Root, all, skipSetupCheck: true);
-        daemons.Add(daemon);
-        await Eventually.TrueAsync(() => sidecar.Connects().Count > 0 && sidecar.MediaCommands().Count > 0, TimeSpan.FromSeconds(30),
-            () => "the daemon did not connect the sidecar:\n" + daemon.Tail());
-        return daemon;
-    }
+    private Task<DaemonProcess> StartDaemonAsync(Dictionary<string, string>? env = null) => bed.StartDaemonAsync(env, media: true);
 
-    private Task<SentRecord> WaitForSentAsync(string text) =>
-        Eventually.ValueAsync(() => sidecar.Sent().FirstOrDefault(s => s.Text.Contains(text, StringComparison.Ordinal)), Turn,
-            () => "nothing sent containing " + text + "; daemon log:\n" + daemons[^1].Tail());
+    private Task<SentRecord> WaitForSentAsync(string text) => bed.WaitForSentAsync(text);
 }

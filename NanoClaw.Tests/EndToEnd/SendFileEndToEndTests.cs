@@ -16,34 +16,23 @@ namespace NanoClaw.Tests.EndToEnd;
 [Collection("RealClaude")]
 public sealed class SendFileEndToEndTests : IAsyncLifetime
 {
-    private const string Family = "120363000000000042@g.us";
-    private static readonly TimeSpan Turn = TimeSpan.FromSeconds(180);
+    private const string Family = WhatsAppTestBed.Family;
+    private static readonly TimeSpan Turn = WhatsAppTestBed.Turn;
 
-    private readonly List<DaemonProcess> daemons = [];
     private readonly string secret = "sk-sendfile-" + Guid.NewGuid().ToString("N");
+    private WhatsAppTestBed bed = null!;
     private FakeAnthropicApi api = null!;
     private Installation installation = null!;
     private FakeSidecar sidecar = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(new AgentImageFixture().Problem is null, new AgentImageFixture().Problem);
-        Assert.True(Requirements.HasNode, "node is needed for the fake WhatsApp sidecar");
-        api = await FakeAnthropicApi.StartAsync();
-        installation = new Installation(api, whatsApp: true);
         // A credential only the host uses: it must never reach the model, whatever the agent links to.
-        File.AppendAllText(Path.Combine(installation.Root, "credentials.yml"), $"transcription_api_key: \"{secret}\"\n");
-        installation.Register(Family, "family");
-        sidecar = new FakeSidecar(installation.Root);
+        bed = await WhatsAppTestBed.StartAsync(credentials: $"transcription_api_key: \"{secret}\"\n");
+        (api, installation, sidecar) = (bed.Api, bed.Installation, bed.Sidecar);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var daemon in daemons) await daemon.DisposeAsync();
-        Installation.RemoveContainers(daemons.SelectMany(d => d.StartedContainers).Select(c => c.Name));
-        await api.DisposeAsync();
-        installation.Dispose();
-    }
+    public async Task DisposeAsync() => await bed.DisposeAsync();
 
     [ClaudeImageFact]
     public async Task A_pdf_the_agent_wrote_reaches_the_sidecar_as_a_document_with_its_exact_bytes_and_caption()
@@ -58,7 +47,7 @@ public sealed class SendFileEndToEndTests : IAsyncLifetime
 
         await WaitForSentAsync("Report sent.");
         var file = await Eventually.ValueAsync(() => sidecar.Files().FirstOrDefault(), Turn,
-            () => "no file reached the sidecar; daemon log:\n" + daemons[^1].Tail());
+            () => "no file reached the sidecar; daemon log:\n" + bed.Daemons[^1].Tail());
         Assert.Single(sidecar.Files());
         Assert.Equal(Family, file.Jid);
         Assert.Equal("document", file.Kind);
@@ -99,7 +88,7 @@ public sealed class SendFileEndToEndTests : IAsyncLifetime
 
         var moved = await Eventually.ValueAsync(
             () => installation.ErrorFiles().FirstOrDefault(f => Path.GetFileName(f) == "family-leak.json"),
-            Turn, () => "no refused file in data/ipc/errors; daemon log:\n" + daemons[^1].Tail());
+            Turn, () => "no refused file in data/ipc/errors; daemon log:\n" + bed.Daemons[^1].Tail());
         Assert.Equal(request, File.ReadAllText(moved));
         var reason = File.ReadAllText(moved + ".reason.txt");
         Assert.Contains("refused", reason);
@@ -131,21 +120,7 @@ public sealed class SendFileEndToEndTests : IAsyncLifetime
             pushName = "Alice",
         });
 
-    private async Task<DaemonProcess> StartDaemonAsync()
-    {
-        var daemon = await DaemonProcess.StartAsync(installation.Root, new Dictionary<string, string>
-        {
-            ["NANOCLAW_SIDECAR_DIR"] = FakeSidecar.FixtureDir,
-            ["NANOCLAW_SIDECAR_SCRIPT"] = "main.mjs",
-            ["NANOCLAW_SIDECAR_FAKE_DIR"] = sidecar.Dir,
-        }, skipSetupCheck: true);
-        daemons.Add(daemon);
-        await Eventually.TrueAsync(() => sidecar.Connects().Count > 0 && sidecar.MediaCommands().Count > 0, TimeSpan.FromSeconds(30),
-            () => "the daemon did not connect the sidecar:\n" + daemon.Tail());
-        return daemon;
-    }
+    private Task<DaemonProcess> StartDaemonAsync() => bed.StartDaemonAsync(media: true);
 
-    private Task<SentRecord> WaitForSentAsync(string text) =>
-        Eventually.ValueAsync(() => sidecar.Sent().FirstOrDefault(s => s.Text.Contains(text, StringComparison.Ordinal)), Turn,
-            () => "nothing sent containing " + text + "; daemon log:\n" + daemons[^1].Tail());
+    private Task<SentRecord> WaitForSentAsync(string text) => bed.WaitForSentAsync(text);
 }

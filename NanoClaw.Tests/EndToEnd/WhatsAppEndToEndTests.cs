@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NanoClaw.Core.Domain;
 using NanoClaw.Tests.Agent;
 using NanoClaw.Tests.Support;
 using NanoClaw.Tests.Support.FakeAnthropic;
@@ -16,33 +15,22 @@ namespace NanoClaw.Tests.EndToEnd;
 [Collection("RealClaude")]
 public sealed class WhatsAppEndToEndTests : IAsyncLifetime
 {
-    private const string Family = "120363000000000042@g.us";
-    private static readonly TimeSpan Turn = TimeSpan.FromSeconds(180);
+    private const string Family = WhatsAppTestBed.Family;
+    private static readonly TimeSpan Turn = WhatsAppTestBed.Turn;
     private static readonly TimeSpan ContainerEnd = TimeSpan.FromSeconds(90);
 
-    private readonly List<DaemonProcess> daemons = [];
-    private readonly List<string> foreignContainers = [];
+    private WhatsAppTestBed bed = null!;
     private FakeAnthropicApi api = null!;
     private Installation installation = null!;
     private FakeSidecar sidecar = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(new AgentImageFixture().Problem is null, new AgentImageFixture().Problem);
-        Assert.True(Requirements.HasNode, "node is needed for the fake WhatsApp sidecar");
-        api = await FakeAnthropicApi.StartAsync();
-        installation = new Installation(api, whatsApp: true);
-        installation.Register(Family, "family");
-        sidecar = new FakeSidecar(installation.Root);
+        bed = await WhatsAppTestBed.StartAsync();
+        (api, installation, sidecar) = (bed.Api, bed.Installation, bed.Sidecar);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var daemon in daemons) await daemon.DisposeAsync();
-        Installation.RemoveContainers(daemons.SelectMany(d => d.StartedContainers).Select(c => c.Name).Concat(foreignContainers));
-        await api.DisposeAsync();
-        installation.Dispose();
-    }
+    public async Task DisposeAsync() => await bed.DisposeAsync();
 
     [ClaudeImageFact]
     public async Task A_triggered_whatsapp_group_message_gets_exactly_one_prefixed_reply()
@@ -105,7 +93,7 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         var name = $"nanoclaw-elsewhere-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
         var elsewhere = Path.Combine(installation.Root, "other-installation", "data", "ipc", "main");
         Directory.CreateDirectory(elsewhere);
-        foreignContainers.Add(name);
+        bed.AddContainer(name);
         var info = new System.Diagnostics.ProcessStartInfo("podman") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "run", "-d", "--rm", "--name", name, "-v", $"{elsewhere}:/workspace/ipc", "--entrypoint", "sleep", ImageRunnerLauncher.Image, "300" })
             info.ArgumentList.Add(a);
@@ -116,30 +104,11 @@ public sealed class WhatsAppEndToEndTests : IAsyncLifetime
         return name;
     }
 
-    private async Task<DaemonProcess> StartDaemonAsync()
-    {
-        var connectsBefore = sidecar.Connects().Count;
-        var daemon = await DaemonProcess.StartAsync(installation.Root, new Dictionary<string, string>
-        {
-            ["NANOCLAW_SIDECAR_DIR"] = FakeSidecar.FixtureDir,
-            ["NANOCLAW_SIDECAR_SCRIPT"] = "main.mjs",
-            ["NANOCLAW_SIDECAR_FAKE_DIR"] = sidecar.Dir,
-        }, skipSetupCheck: true);
-        daemons.Add(daemon);
-        await Eventually.TrueAsync(() => sidecar.Connects().Count > connectsBefore, TimeSpan.FromSeconds(30), () => "the daemon did not connect the sidecar:\n" + daemon.Tail());
-        return daemon;
-    }
+    private Task<DaemonProcess> StartDaemonAsync() => bed.StartDaemonAsync();
 
-    private void Say(string id, string text)
-    {
-        var now = IsoTimestamp.From(DateTimeOffset.UtcNow);
-        sidecar.EmitChat(Family, "Family", now);
-        sidecar.EmitMessage(Family, id, text, timestamp: now);
-    }
+    private void Say(string id, string text) => bed.Say(id, text);
 
-    private IReadOnlyList<string> SentTo(string jid) => sidecar.Sent().Where(s => s.Jid == jid).Select(s => s.Text).ToList();
+    private IReadOnlyList<string> SentTo(string jid) => bed.SentTo(jid);
 
-    private Task<SentRecord> WaitForSentAsync(string text) =>
-        Eventually.ValueAsync(() => sidecar.Sent().FirstOrDefault(s => s.Text.Contains(text, StringComparison.Ordinal)), Turn,
-            () => "nothing sent containing " + text + "; daemon log:\n" + daemons[^1].Tail());
+    private Task<SentRecord> WaitForSentAsync(string text) => bed.WaitForSentAsync(text);
 }

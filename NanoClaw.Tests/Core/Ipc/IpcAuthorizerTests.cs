@@ -211,6 +211,21 @@ public class IpcAuthorizerTests
         Assert.Equal(new RegisteredGroup(Stranger, "Book club", "books", "@Andy", "2026-01-31T19:32:00.000Z", None, true, false), effect.Group);
     }
 
+    [Theory]
+    [InlineData("tg:-1001234567890")] // a Telegram supergroup
+    [InlineData("tg:-4242")]          // a Telegram basic group
+    [InlineData("tg:987654321")]      // a Telegram private chat
+    [InlineData("120363336345536173@g.us")]
+    [InlineData("local:kitchen")]
+    public void Main_registers_a_chat_of_any_channel(string jid)
+    {
+        var effect = (IpcEffect.RegisterGroup)Allowed("main", Register(jid, "books"));
+        Assert.Equal(jid, effect.Group.Jid);
+        Assert.Equal("books", effect.Group.Folder);
+        Assert.False(effect.Group.IsMain);
+        Assert.Equal("refused: register_group is for the main group only, not 'family'", Refused("family", Register(jid, "books")));
+    }
+
     [Fact]
     public void Re_registering_keeps_the_original_registration_time() =>
         Assert.Equal("2026-01-01T00:00:00.000Z", ((IpcEffect.RegisterGroup)Allowed("main", Register(WorkJid, "work2"))).Group.AddedAt);

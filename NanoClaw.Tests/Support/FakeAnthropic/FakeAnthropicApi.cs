@@ -22,6 +22,7 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ScriptedReply> _script = new();
+    private readonly List<(Func<RecordedRequest, bool> When, ConcurrentQueue<ScriptedReply> Replies)> _routes = [];
     private readonly List<RecordedRequest> _requests = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _arrived = new(0);
@@ -63,8 +64,21 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
         foreach (var r in replies) _script.Enqueue(r);
     }
 
+    /// <summary>
+    /// Queues replies for the conversation turns that <paramref name="when"/> matches (checked before the plain script,
+    /// routes in the order added), so agents running in parallel each get their own script whatever order they ask in.
+    /// </summary>
+    public void ScriptWhen(Func<RecordedRequest, bool> when, params ScriptedReply[] replies)
+    {
+        lock (_gate) _routes.Add((when, new ConcurrentQueue<ScriptedReply>(replies)));
+    }
+
     /// <summary>Drops replies still queued (a test sharing the fake with earlier ones starts from an empty script).</summary>
-    public void ClearScript() => _script.Clear();
+    public void ClearScript()
+    {
+        _script.Clear();
+        lock (_gate) _routes.Clear();
+    }
 
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -128,7 +142,9 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
             return;
         }
 
-        var reply = request.IsConversationTurn && _script.TryDequeue(out var scripted) ? scripted : ScriptedReply.Text(DefaultText);
+        var reply = request.IsConversationTurn && (Routed(request) ?? (_script.TryDequeue(out var scripted) ? scripted : null)) is { } next
+            ? next
+            : ScriptedReply.Text(DefaultText);
         var model = (string?)request.Body["model"] ?? "claude-sonnet-4-5";
         var id = $"msg_fake{Interlocked.Increment(ref _messageCounter):D6}";
         var inputTokens = Math.Max(1, body.Length / 4);
@@ -145,6 +161,14 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
             await http.Response.WriteAsync($"event: {name}\ndata: {data.ToJsonString()}\n\n");
             await http.Response.Body.FlushAsync();
         }
+    }
+
+    private ScriptedReply? Routed(RecordedRequest request)
+    {
+        lock (_gate)
+            foreach (var (when, replies) in _routes)
+                if (when(request) && replies.TryDequeue(out var reply)) return reply;
+        return null;
     }
 
     private static Task Json(HttpContext http, JsonObject body)

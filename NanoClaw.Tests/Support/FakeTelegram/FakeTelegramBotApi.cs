@@ -53,7 +53,7 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
     public string BotFirstName { get; } = "NanoClaw";
 
     /// <summary>The only token the fake accepts (Telegram's form: bot id, colon, secret).</summary>
-    public string Token { get; } = $"{BotId}:AAH{Guid.NewGuid():N}";
+    public string Token { get; private set; } = $"{BotId}:AAH{Guid.NewGuid():N}";
 
     /// <summary>Base URL to give Telegram.Bot (<c>TelegramBotClientOptions.baseUrl</c>), e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -75,14 +75,15 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         get { lock (gate) return confirmedOffset; }
     }
 
-    /// <summary>Starts on 127.0.0.1, on <paramref name="port"/> (0: a free one) — a restarted fake can take its old port.</summary>
-    public static async Task<FakeTelegramBotApi> StartAsync(TimeProvider? clock = null, int port = 0)
+    /// <summary>Starts on 127.0.0.1, on <paramref name="port"/> (0: a free one) — a restarted fake can take its old port (and <paramref name="token"/>).</summary>
+    public static async Task<FakeTelegramBotApi> StartAsync(TimeProvider? clock = null, int port = 0, string? token = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var fake = new FakeTelegramBotApi(app, clock ?? TimeProvider.System);
+        if (token is not null) fake.Token = token;
         app.Run(fake.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -72,9 +72,9 @@ internal sealed class NanoClawTools(ToolContext ctx, TimeProvider clock)
                 TaskSnapshot.TypeOf(TaskSnapshot.Read(ctx.TasksSnapshot), task_id ?? ""), clock.GetUtcNow()),
             $"Task {task_id} update requested.");
 
-    [Description("Main group only: register a WhatsApp group so the assistant answers there. Find JIDs in /workspace/snapshots/available_groups.json.")]
+    [Description("Main group only: register a chat of any channel (WhatsApp, Telegram, local chat) so the assistant answers there. Find chat JIDs in /workspace/snapshots/available_groups.json.")]
     public CallToolResult RegisterGroup(
-        [Description("The chat JID, e.g. 120363336345536173@g.us.")] string jid,
+        [Description("The chat JID as listed in available_groups.json: a WhatsApp group like 120363336345536173@g.us, a Telegram chat like tg:-1001234567890 (groups are negative), or a local chat like local:kitchen.")] string jid,
         [Description("Display name of the group.")] string name,
         [Description("Folder for the group's files: letters, digits, '_' or '-' (e.g. family-chat).")] string folder,
         [Description("Trigger word, e.g. @Andy.")] string trigger,
