@@ -193,7 +193,8 @@ public static class GroupQueue
             state with
             {
                 Waiting = waiting,
-                Work = state.WorkWith(group, work with { MessagesPending = false }, work),
+                // Messages taken and nothing else left (most starts): the group leaves the map without a record built to be dropped.
+                Work = state.WorkWith(group, work.PendingTasks.IsEmpty && work.Failures == 0 && work.RetryScheduled.IsNone ? GroupWork.None : work with { MessagesPending = false }, work),
                 Running = state.Running.AddOrUpdate(group, RunningContainer.ForMessages),
             },
             new StartMessageContainer(group));
