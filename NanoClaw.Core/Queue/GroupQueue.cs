@@ -72,8 +72,9 @@ public static class GroupQueue
 
     private static bool Pending(Seq<string> tasks, string taskId)
     {
-        foreach (var t in tasks)
-            if (t == taskId) return true;
+        // Indexed, not foreach: Seq's enumerator is a heap object, and this runs on every due task (issue 16, session 24).
+        for (var i = 0; i < tasks.Count; i++)
+            if (tasks[i] == taskId) return true;
         return false;
     }
 
