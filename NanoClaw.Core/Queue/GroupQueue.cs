@@ -31,22 +31,27 @@ public static class GroupQueue
         _ => (state, NoCommands),
     };
 
+    // Who waits is known without asking the line: a group waits exactly when it has work and no container (QueueInvariants,
+    // WaitingLineProperties). So a group without a container joins the line exactly when it gains work it did not have, and
+    // each event looks its group up once per map instead of re-reading the state after every change (issue 16, session 24).
+
     private static (QueueState, Seq<QueueCommand>) OnMessages(QueueState state, string group)
     {
         // A new inbound message resets the retry count and supersedes any retry timer.
         var current = state.WorkOf(group);
         // Most messages arrive for a group whose messages already wait: then the work record is kept as it is (the same
-        // reference), so WithWork leaves the maps alone and the event costs no allocation of the state (issue 16).
+        // reference), so the maps are left alone and the event costs no allocation of the state (issue 16).
         var work = current.MessagesPending && current.Failures == 0 && current.RetryScheduled.IsNone
             ? current
             : current with { MessagesPending = true, Failures = 0, RetryScheduled = None };
         // Pattern matches instead of Option.Match lambdas: this is the hottest path, and closures allocate (issue 16).
         if (state.ContainerOf(group).Case is RunningContainer running)
             return CanPipe(state, running, work)
-                ? Pipe(state, group, running, work)
+                ? Pipe(state, group, running, work, current)
                 // Busy, closing or a task container: the messages wait (for idle, or for the next container).
-                : (state.WithWork(group, work), NoCommands);
-        return Fill(Enqueue(state.WithWork(group, work), group), NoCommands);
+                : (state.WithWork(group, work, current), NoCommands);
+        var next = state.WithWork(group, work, current);
+        return Fill(current.HasWork ? next : next.Joining(group), NoCommands);
     }
 
     private static (QueueState, Seq<QueueCommand>) OnTaskDue(QueueState state, string group, string taskId)
@@ -56,9 +61,9 @@ public static class GroupQueue
         if (Pending(work.PendingTasks, taskId) || (running is not null && running.TaskId.Case is string runningTask && runningTask == taskId))
             return (state, NoCommands);
 
-        var withTask = state.WithWork(group, work with { PendingTasks = work.PendingTasks.Add(taskId) });
+        var withTask = state.WithWork(group, work with { PendingTasks = work.PendingTasks.Add(taskId) }, work);
         if (running is null)
-            return Fill(Enqueue(withTask, group), NoCommands);
+            return Fill(work.HasWork ? withTask : withTask.Joining(group), NoCommands);
         return running.IdleWaiting && !running.CloseRequested
             // Preempt the idle container so the task gets the group's next container.
             ? (withTask.WithContainer(group, running with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)))
@@ -67,8 +72,9 @@ public static class GroupQueue
 
     private static bool Pending(Seq<string> tasks, string taskId)
     {
-        foreach (var t in tasks)
-            if (t == taskId) return true;
+        // Indexed, not foreach: Seq's enumerator is a heap object, and this runs on every due task (issue 16, session 24).
+        for (var i = 0; i < tasks.Count; i++)
+            if (tasks[i] == taskId) return true;
         return false;
     }
 
@@ -83,7 +89,7 @@ public static class GroupQueue
         if (!work.PendingTasks.IsEmpty)
             return (state.WithContainer(group, idle with { CloseRequested = true }), Seq1<QueueCommand>(new CloseContainer(group)));
         return CanPipe(state, idle, work)
-            ? Pipe(state, group, idle, work)
+            ? Pipe(state, group, idle, work, work)
             : (state.WithContainer(group, idle), NoCommands);
     }
 
@@ -97,24 +103,25 @@ public static class GroupQueue
     {
         if (state.ContainerOf(group).Case is not RunningContainer running)
             return (state, NoCommands);
-        var freed = state with { Running = state.Running.Remove(group) };
+        var before = state.WorkOf(group);
         var (work, commands) = running.Kind == ContainerKind.Messages
-            ? AfterMessageRun(group, freed.WorkOf(group), outcome)
-            : (freed.WorkOf(group), NoCommands);
-        var next = freed.WithWork(group, work);
+            ? AfterMessageRun(group, before, outcome)
+            : (before, NoCommands);
+        var freed = state with { Running = state.Running.Remove(group), Work = state.WorkWith(group, work, before) };
         // The group's own work takes the freed slot first (tasks, then messages); then the waiting line.
-        if (work.HasWork && next.HasFreeSlot)
+        if (work.HasWork && freed.HasFreeSlot)
         {
-            var (started, startCommand) = Start(next, group);
+            var (started, startCommand) = Start(freed, group, work, freed.Waiting);
             return Fill(started, commands.Add(startCommand));
         }
-        return Fill(Enqueue(next, group), commands);
+        // It ran, so it did not wait: it joins the line if work is left (the slot is not free only after shutdown).
+        return Fill(work.HasWork ? freed.Joining(group) : freed, commands);
     }
 
     private static (GroupWork, Seq<QueueCommand>) AfterMessageRun(string group, GroupWork work, RunOutcome outcome)
     {
         if (outcome == RunOutcome.Success)
-            return (work with { Failures = 0, RetryScheduled = None }, NoCommands);
+            return (work.Failures == 0 && work.RetryScheduled.IsNone ? work : work with { Failures = 0, RetryScheduled = None }, NoCommands);
         var failures = work.Failures + 1;
         // Messages of a failed run wait for the retry timer (or for a new inbound message).
         return failures <= RetryBackoff.MaxRetries
@@ -127,29 +134,22 @@ public static class GroupQueue
     private static (QueueState, Seq<QueueCommand>) OnRetryDue(QueueState state, string group, int attempt)
     {
         var work = state.WorkOf(group);
-        if (work.RetryScheduled != Some(attempt))
+        if (work.RetryScheduled.Case is not int scheduled || scheduled != attempt)
             return (state, NoCommands);
-        var next = state.WithWork(group, work with { MessagesPending = true, RetryScheduled = None });
+        var next = state.WithWork(group, work with { MessagesPending = true, RetryScheduled = None }, work);
         // A running container here is a task container (a message container would have cleared the retry): wait for it.
-        return state.Running.ContainsKey(group)
-            ? (next, NoCommands)
-            : Fill(Enqueue(next, group), NoCommands);
+        if (state.Running.ContainsKey(group))
+            return (next, NoCommands);
+        return Fill(work.HasWork ? next : next.Joining(group), NoCommands);
     }
 
     private static bool CanPipe(QueueState state, RunningContainer running, GroupWork work) =>
         !state.ShuttingDown && running.Kind == ContainerKind.Messages && running.IdleWaiting && !running.CloseRequested
         && work.MessagesPending && work.PendingTasks.IsEmpty;
 
-    private static (QueueState, Seq<QueueCommand>) Pipe(QueueState state, string group, RunningContainer running, GroupWork work) =>
-        (state.WithWork(group, work with { MessagesPending = false })
-              .WithContainer(group, running with { IdleWaiting = false }),
+    private static (QueueState, Seq<QueueCommand>) Pipe(QueueState state, string group, RunningContainer running, GroupWork work, GroupWork previous) =>
+        (state.WithWorkAndContainer(group, work with { MessagesPending = false }, previous, running with { IdleWaiting = false }),
          Seq1<QueueCommand>(new PipeMessages(group)));
-
-    /// <summary>Puts a group without a container at the back of the waiting line, once.</summary>
-    private static QueueState Enqueue(QueueState state, string group) =>
-        state.WorkOf(group).HasWork && !state.Running.ContainsKey(group) && !state.Waiting.Contains(group)
-            ? state with { Waiting = state.Waiting.Enqueue(group) }
-            : state;
 
     /// <summary>Starts waiting groups, first come first served, while slots are free.</summary>
     private static (QueueState, Seq<QueueCommand>) Fill(QueueState state, Seq<QueueCommand> commands)
@@ -157,35 +157,47 @@ public static class GroupQueue
         while (state.HasFreeSlot && !state.Waiting.IsEmpty)
         {
             var group = state.Waiting.Head;
-            var rest = state with { Waiting = state.Waiting.Dequeue() };
+            var rest = state.Waiting.Dequeue();
+            var work = state.WorkOf(group);
             // Defensive: a group that lost its work or already runs is simply dropped from the line.
-            if (!rest.WorkOf(group).HasWork || rest.Running.ContainsKey(group))
+            if (!work.HasWork || state.Running.ContainsKey(group))
             {
-                state = rest;
+                state = state with { Waiting = rest };
                 continue;
             }
-            var (started, command) = Start(rest, group);
+            var (started, command) = Start(state, group, work, rest);
             state = started;
             commands = commands.Add(command);
         }
         return (state, commands);
     }
 
-    /// <summary>Starts a container for a group that has work: its oldest task first, else its messages.</summary>
-    private static (QueueState, QueueCommand) Start(QueueState state, string group)
+    /// <summary>
+    /// Starts a container for a group that has work (<paramref name="work"/>, its record in <paramref name="state"/>): its oldest
+    /// task first, else its messages; <paramref name="waiting"/> becomes the line (one new state, not one per change).
+    /// </summary>
+    private static (QueueState, QueueCommand) Start(QueueState state, string group, GroupWork work, WaitingLine waiting)
     {
-        var work = state.WorkOf(group);
         if (!work.PendingTasks.IsEmpty)
         {
             var taskId = work.PendingTasks.Head;
             return (
-                state.WithWork(group, work with { PendingTasks = work.PendingTasks.Tail })
-                     .WithContainer(group, RunningContainer.ForTask(taskId)),
+                state with
+                {
+                    Waiting = waiting,
+                    Work = state.WorkWith(group, work with { PendingTasks = work.PendingTasks.Tail }, work),
+                    Running = state.Running.AddOrUpdate(group, RunningContainer.ForTask(taskId)),
+                },
                 new StartTaskContainer(group, taskId));
         }
         return (
-            state.WithWork(group, work with { MessagesPending = false })
-                 .WithContainer(group, RunningContainer.ForMessages),
+            state with
+            {
+                Waiting = waiting,
+                // Messages taken and nothing else left (most starts): the group leaves the map without a record built to be dropped.
+                Work = state.WorkWith(group, work.PendingTasks.IsEmpty && work.Failures == 0 && work.RetryScheduled.IsNone ? GroupWork.None : work with { MessagesPending = false }, work),
+                Running = state.Running.AddOrUpdate(group, RunningContainer.ForMessages),
+            },
             new StartMessageContainer(group));
     }
 }

@@ -70,11 +70,25 @@ public sealed record QueueState(
     /// <summary>True when another container may start now.</summary>
     public bool HasFreeSlot => !ShuttingDown && Running.Count < MaxConcurrent;
 
-    internal QueueState WithWork(string group, GroupWork work) =>
-        // An unchanged record (the same reference) leaves the state as it is: no map path is copied.
-        ReferenceEquals(work, WorkOf(group)) ? this
-        : this with { Work = work.IsEmpty ? Work.Remove(group) : Work.AddOrUpdate(group, work) };
+    /// <summary>The work map with <paramref name="group"/>'s record replaced (removed when empty); the same map when nothing changes.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="work">Its new work.</param>
+    /// <param name="previous">Its work in this state (<see cref="WorkOf"/>), so the unchanged case costs no lookup and no copy.</param>
+    internal HashMap<EqStringOrdinal, string, GroupWork> WorkWith(string group, GroupWork work, GroupWork previous) =>
+        // An unchanged record (the same reference) leaves the map as it is: no trie path is copied. An empty record is not stored,
+        // and GroupWork.None as the previous record means the group is absent.
+        ReferenceEquals(work, previous) || (work.IsEmpty && ReferenceEquals(previous, GroupWork.None)) ? Work
+        : work.IsEmpty ? Work.Remove(group) : Work.AddOrUpdate(group, work);
+
+    internal QueueState WithWork(string group, GroupWork work, GroupWork previous) =>
+        ReferenceEquals(work, previous) ? this : this with { Work = WorkWith(group, work, previous) };
 
     internal QueueState WithContainer(string group, RunningContainer container) =>
         this with { Running = Running.AddOrUpdate(group, container) };
+
+    internal QueueState WithWorkAndContainer(string group, GroupWork work, GroupWork previous, RunningContainer container) =>
+        this with { Work = WorkWith(group, work, previous), Running = Running.AddOrUpdate(group, container) };
+
+    /// <summary>The state with <paramref name="group"/> at the back of the line; the caller knows it does not wait yet.</summary>
+    internal QueueState Joining(string group) => this with { Waiting = Waiting.Append(group) };
 }

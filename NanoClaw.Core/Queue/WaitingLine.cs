@@ -1,49 +1,55 @@
 using System.Collections;
 using System.Collections.Immutable;
-using LanguageExt;
-using LanguageExt.ClassInstances;
 
 namespace NanoClaw.Core.Queue;
 
 /// <summary>
 /// The queue's first-come line of waiting groups: an immutable FIFO with O(1) amortised enqueue and dequeue
-/// (<see cref="ImmutableQueue{T}"/>, a banker's queue of two linked stacks) and a membership test in effectively constant time
-/// (a LanguageExt hash-array-mapped trie kept beside it), holding exactly the groups that wait: nothing already dequeued is retained.
-/// Two lines are equal when they hold the same groups in the same order.
+/// (<see cref="ImmutableQueue{T}"/>, a banker's queue of two linked stacks) and a running count, holding exactly the groups that
+/// wait: nothing already dequeued is retained. Two lines are equal when they hold the same groups in the same order.
+/// The group queue knows who waits without asking the line (a group waits exactly when it has work and no container), so the
+/// line keeps no membership set: <see cref="Contains"/> and <see cref="Enqueue"/> walk it, and the queue appends without the walk.
 /// </summary>
 public sealed class WaitingLine : IReadOnlyCollection<string>, IEquatable<WaitingLine>
 {
     private readonly ImmutableQueue<string> order;
-    private readonly HashSet<EqStringOrdinal, string> members;
+    private readonly int count;
 
-    private WaitingLine(ImmutableQueue<string> order, HashSet<EqStringOrdinal, string> members)
+    private WaitingLine(ImmutableQueue<string> order, int count)
     {
         this.order = order;
-        this.members = members;
+        this.count = count;
     }
 
     /// <summary>The empty line.</summary>
-    public static WaitingLine Empty { get; } = new(ImmutableQueue<string>.Empty, HashSet<EqStringOrdinal, string>.Empty);
+    public static WaitingLine Empty { get; } = new(ImmutableQueue<string>.Empty, 0);
 
     /// <summary>True when no group waits.</summary>
     public bool IsEmpty => order.IsEmpty;
 
     /// <summary>How many groups wait.</summary>
-    public int Count => members.Count;
+    public int Count => count;
 
     /// <summary>The group that has waited longest; throws on an empty line.</summary>
     public string Head => order.Peek();
 
-    /// <summary>True when <paramref name="group"/> waits (ordinal comparison).</summary>
-    public bool Contains(string group) => members.Contains(group);
+    /// <summary>True when <paramref name="group"/> waits (ordinal comparison; walks the line).</summary>
+    public bool Contains(string group)
+    {
+        foreach (var waiting in order)
+            if (string.Equals(waiting, group, StringComparison.Ordinal)) return true;
+        return false;
+    }
 
-    /// <summary>The line with <paramref name="group"/> at the back; unchanged when it already waits.</summary>
-    public WaitingLine Enqueue(string group) =>
-        members.Contains(group) ? this : new(order.Enqueue(group), members.TryAdd(group));
+    /// <summary>The line with <paramref name="group"/> at the back; unchanged when it already waits (walks the line).</summary>
+    public WaitingLine Enqueue(string group) => Contains(group) ? this : Append(group);
+
+    /// <summary>The line with <paramref name="group"/> at the back; the caller knows it does not wait yet.</summary>
+    internal WaitingLine Append(string group) => new(order.Enqueue(group), count + 1);
 
     /// <summary>The line without its head; the empty line stays empty.</summary>
     public WaitingLine Dequeue() =>
-        order.IsEmpty ? this : new(order.Dequeue(out var head), members.Remove(head));
+        order.IsEmpty ? this : new(order.Dequeue(), count - 1);
 
     /// <inheritdoc />
     public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)order).GetEnumerator();

@@ -41,18 +41,37 @@ internal static class QueueScripts
         return (state, commands);
     }
 
-    /// <summary>Every running container exits (success) until nothing runs; returns the drained state and the command count.</summary>
-    public static (QueueState State, int Commands) Drain(QueueState state)
+    /// <summary>
+    /// Folds a burst of events, then lets every running container exit (success) until nothing runs; returns the drained
+    /// state and the command count. Like the shell (and v1's driver in the side-by-side run, which keeps a map of the runs it
+    /// started), the driver learns which containers run from the start commands it performed, oldest first, instead of
+    /// enumerating the queue's state for every exit.
+    /// </summary>
+    public static (QueueState State, int Commands) BurstThenDrain(QueueState state, QueueEvent[] burst)
     {
+        var started = new Queue<string>();
         var commands = 0;
-        while (!state.Running.IsEmpty)
+        foreach (var e in burst)
         {
-            var group = state.Running.Keys.First();
+            var (next, emitted) = GroupQueue.Update(state, e);
+            state = next;
+            commands += Track(emitted, started);
+        }
+        while (started.TryDequeue(out var group))
+        {
             var (next, emitted) = GroupQueue.Update(state, new QueueEvent.ContainerExited(group, RunOutcome.Success));
             state = next;
-            commands += emitted.Count;
+            commands += Track(emitted, started);
         }
-        return (state, commands);
+        return state.Running.IsEmpty ? (state, commands) : throw new InvalidOperationException("drain left containers running");
+    }
+
+    private static int Track(LanguageExt.Seq<QueueCommand> emitted, Queue<string> started)
+    {
+        for (var i = 0; i < emitted.Count; i++)
+            if (emitted[i] is QueueCommand.StartMessageContainer or QueueCommand.StartTaskContainer)
+                started.Enqueue(emitted[i].Group);
+        return emitted.Count;
     }
 
     /// <summary>

@@ -88,11 +88,7 @@ internal static class SideBySide
         yield return ("queueburst", () =>
         {
             var burst = QueueScripts.Mixed(QueueBenchmarks.Events, 200).Where(e => e is QueueEvent.MessagesArrived or QueueEvent.TaskDue).ToArray();
-            return () =>
-            {
-                var (state, commands) = QueueScripts.Run(QueueState.Initial(5), burst);
-                return commands + QueueScripts.Drain(state).Commands;
-            };
+            return () => QueueScripts.BurstThenDrain(QueueState.Initial(5), burst).Commands;
         });
     }
 
