@@ -14,7 +14,7 @@ public static class StoreMigrator
     /// <summary>Evolve's bookkeeping table (named so it cannot be mistaken for a NanoClaw table).</summary>
     public const string MetadataTable = "evolve_changelog";
 
-    private const string ResourcePrefix = "NanoClaw.Shell.Store.Migrations";
+    internal const string ResourcePrefix = "NanoClaw.Shell.Store.Migrations";
 
     public static void Migrate(string databasePath, string assistantName, ILogger log)
     {
@@ -24,6 +24,8 @@ public static class StoreMigrator
         var connections = new StoreConnections(databasePath, foreignKeys: false);
         using var connection = connections.Open();
         connection.Execute("PRAGMA journal_mode = WAL;");
+        // The usual open (every CLI command, every daemon start): nothing to migrate, so none of the steps below runs.
+        if (MigrationCheck.IsCurrent(connection)) return;
         LegacySchemaUpgrade.Apply(connection, assistantName, log);
 
         var evolve = new Evolve(connection, message => log.Debug("Evolve: {Message}", message), DBMS.SQLite)
