@@ -134,4 +134,25 @@ public sealed class TelegramSendTests : IDisposable
         // The row left the outbox, and its progress with it.
         Assert.Equal("{}", restarted.Db.RouterState.Get(StoreTelegramSendProgress.Key).IfNone("{}"));
     }
+
+    [Fact]
+    public async Task A_caption_longer_than_telegram_allows_follows_the_file_as_text()
+    {
+        await using var fake = await FakeTelegramBotApi.StartAsync();
+        var store = new TestStore(dir.StoreDir);
+        await using var channel = Channel(fake, store);
+        await channel.ConnectAsync(CancellationToken.None);
+        var caption = "Andy: " + string.Join(" ", Enumerable.Repeat("long", 400));
+        var path = HostCopy("4-notes.txt", "plain notes\n"u8.ToArray());
+        await channel.SendFileAsync(TelegramMapping.Jid(Group), new OutgoingFile(path, "text/plain", MediaKind.Document, "notes.txt", Some(caption)), CancellationToken.None);
+
+        var file = await fake.Files.WaitForAsync(f => f.FileName == "notes.txt", Wait);
+        Assert.Equal("sendDocument", file.Method);
+        Assert.Null(file.Caption);
+        var text = await fake.Messages.WaitForAsync(m => m.ChatId == Group, Wait);
+        Assert.Equal(caption, text.VisibleText);
+        await WaitUntil(() => store.Pending().Count == 0);
+        Assert.Single(fake.Files.Snapshot());
+        Assert.Single(fake.Messages.Snapshot());
+    }
 }
