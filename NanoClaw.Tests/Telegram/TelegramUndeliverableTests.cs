@@ -167,12 +167,4 @@ public sealed class TelegramSendErrorsTests
         Assert.False(TelegramSendErrors.IsPermanent(new global::Telegram.Bot.Exceptions.ApiRequestException("Bad Request: flood", 400,
             new global::Telegram.Bot.Types.ResponseParameters { RetryAfter = 3 })));
     }
-
-    [Theory]
-    [InlineData("video", "video/mp4", TelegramSendMethod.Video)]
-    [InlineData("video", "video/3gpp", TelegramSendMethod.Document)]
-    [InlineData("image", "image/png", TelegramSendMethod.Photo)]
-    [InlineData("document", "application/pdf", TelegramSendMethod.Document)]
-    public void Send_method_by_kind_and_mime(string kind, string mime, TelegramSendMethod expected) =>
-        Assert.Equal(expected, TelegramMedia.SendMethodOf(kind, mime));
 }
