@@ -126,6 +126,7 @@ public static class IpcAuthorizer
 
     private static Either<string, IpcEffect> RegisterGroup(IpcContext ctx, IpcRequest.RegisterGroup g)
     {
+        if (CarriableChat.Check(g.Jid).Case is string uncarriable) return uncarriable;
         var existing = ctx.GroupsByJid.Find(g.Jid);
         if (existing.Exists(e => e.IsMain))
             return $"refused: chat '{g.Jid}' is the main group and cannot be re-registered";

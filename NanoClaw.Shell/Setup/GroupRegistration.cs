@@ -20,6 +20,7 @@ public static class GroupRegistration
     {
         if (string.IsNullOrWhiteSpace(request.Jid) || request.Jid.Any(char.IsWhiteSpace))
             return $"invalid chat id '{request.Jid}': expected a JID such as 120363001@g.us or 15551234567@s.whatsapp.net";
+        if (CarriableChat.Check(request.Jid).Case is string uncarriable) return uncarriable;
         if (string.IsNullOrWhiteSpace(request.Name)) return "the group needs a name (--name)";
         return request.IsMain ? DecideMain(existing, request, now) : DecideOrdinary(existing, request, zone, now);
     }

@@ -315,6 +315,15 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
                 {
                     throw;
                 }
+                catch (Exception e) when (TelegramSendErrors.IsPermanent(e))
+                {
+                    // Waiting will not change Telegram's answer: the row is moved aside (kept, with the reason) and
+                    // the chat's later rows go on; each is tried, so they get through once the cause is gone.
+                    var reason = Scrub(e.Message);
+                    outbox.GiveUp(item.Id, reason);
+                    SendProgress.Forget(item.Id);
+                    log.Error("Telegram will not deliver outbox row {Id} to {Jid} ({Reason}); moved aside, later messages go on", item.Id, item.Jid, reason);
+                }
                 catch (Exception e)
                 {
                     outbox.RecordFailure(item.Id, Scrub(e.Message));
@@ -345,9 +354,8 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
         }
         if (!System.IO.File.Exists(file.Path))
         {
-            // Nothing can ever send it: dropped with an error rather than blocking the chat for good.
-            log.Error("Telegram: the file to send to {Jid} is gone ({Name}); dropped", item.Jid, file.Name);
-            return;
+            // Nothing can ever send it: moved aside rather than blocking the chat for good.
+            throw new UndeliverableRowException($"the file to send is gone ({file.Name})");
         }
         // A caption Telegram would refuse (over 1024 characters) follows the file as text instead.
         var caption = TelegramFormatting.ToHtml(item.Text);
@@ -384,6 +392,9 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
                 break;
             case TelegramSendMethod.Audio:
                 await bot.SendAudio(chat, input, caption, mode, cancellationToken: stop);
+                break;
+            case TelegramSendMethod.Video:
+                await bot.SendVideo(chat, input, caption, mode, cancellationToken: stop);
                 break;
             default:
                 await bot.SendDocument(chat, input, caption, mode, cancellationToken: stop);

@@ -45,13 +45,16 @@ public static class TelegramMedia
 
     /// <summary>
     /// How a file of the outbox goes out, by its kind (<see cref="MediaKind"/> in lower case) and sniffed MIME type:
-    /// images as photos, OGG audio as a voice note, other audio as audio, anything else as a document.
+    /// images as photos, OGG audio as a voice note, other audio as audio, MP4 video as a video, anything else as a
+    /// document.
     /// </summary>
     public static TelegramSendMethod SendMethodOf(string kind, string mime) => kind switch
     {
         "image" => TelegramSendMethod.Photo,
         "audio" when mime == "audio/ogg" => TelegramSendMethod.Voice,
         "audio" => TelegramSendMethod.Audio,
+        // Telegram plays MPEG-4 inline; other containers (3GPP, say) would arrive unplayable, so they stay documents.
+        "video" when mime == "video/mp4" => TelegramSendMethod.Video,
         _ => TelegramSendMethod.Document,
     };
 
@@ -80,6 +83,9 @@ public enum TelegramSendMethod
     /// <summary><c>sendAudio</c>: a music player entry.</summary>
     Audio,
 
-    /// <summary><c>sendDocument</c>: a file with its name (everything else, videos included).</summary>
+    /// <summary><c>sendDocument</c>: a file with its name (everything else).</summary>
     Document,
+
+    /// <summary><c>sendVideo</c>: an MP4 video, played inline.</summary>
+    Video,
 }

@@ -61,7 +61,8 @@ public sealed class InboundMediaRulesTests
     [InlineData("image", "image/png", TelegramSendMethod.Photo)]
     [InlineData("audio", "audio/ogg", TelegramSendMethod.Voice)]
     [InlineData("audio", "audio/mpeg", TelegramSendMethod.Audio)]
-    [InlineData("video", "video/mp4", TelegramSendMethod.Document)]
+    [InlineData("video", "video/mp4", TelegramSendMethod.Video)]
+    [InlineData("video", "video/3gpp", TelegramSendMethod.Document)]
     [InlineData("document", "application/pdf", TelegramSendMethod.Document)]
     public void Files_go_out_by_kind(string kind, string mime, TelegramSendMethod method) =>
         Assert.Equal(method, TelegramMedia.SendMethodOf(kind, mime));

@@ -37,7 +37,7 @@ public sealed class OutboxRepository
         using var c = db.Open();
         return c.Query<(long, string, string, string, long, string?, string?, string?, string?, string?)>(
                 "SELECT id, chat_jid, text, created_at, attempts, last_error, file_path, file_mime, file_kind, file_name " +
-                "FROM outbox WHERE sent_at IS NULL ORDER BY id")
+                "FROM outbox WHERE sent_at IS NULL AND given_up_at IS NULL ORDER BY id")
             .Select(r => new OutboxEntry(r.Item1, r.Item2, r.Item3, r.Item4, (int)r.Item5, Optional(r.Item6))
             {
                 File = r.Item7 is { } path ? Some(new OutboxFile(path, r.Item8 ?? "application/octet-stream", r.Item9 ?? "document", r.Item10 ?? "file")) : None,
@@ -57,6 +57,28 @@ public sealed class OutboxRepository
     {
         using var c = db.Open();
         return c.Execute("UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE id = @id AND sent_at IS NULL", new { id, error }) > 0;
+    }
+
+    /// <summary>
+    /// Moves a message aside for good (a chat the channel will never deliver to): kept with the reason in
+    /// <c>last_error</c>, no longer pending; false when it was unknown, sent or already moved aside.
+    /// </summary>
+    public bool GiveUp(long id, string reason, DateTimeOffset at)
+    {
+        using var c = db.Open();
+        return c.Execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @reason, given_up_at = @at WHERE id = @id AND sent_at IS NULL AND given_up_at IS NULL",
+            new { id, reason, at = IsoTimestamp.From(at) }) > 0;
+    }
+
+    /// <summary>Messages moved aside (<see cref="GiveUp"/>), oldest first, with the reason in <see cref="OutboxEntry.LastError"/>.</summary>
+    public Seq<OutboxEntry> GivenUp()
+    {
+        using var c = db.Open();
+        return c.Query<(long, string, string, string, long, string?)>(
+                "SELECT id, chat_jid, text, created_at, attempts, last_error FROM outbox WHERE given_up_at IS NOT NULL ORDER BY id")
+            .Select(r => new OutboxEntry(r.Item1, r.Item2, r.Item3, r.Item4, (int)r.Item5, Optional(r.Item6)))
+            .ToSeq().Strict();
     }
 
     /// <summary>Sent time of a message, if sent.</summary>

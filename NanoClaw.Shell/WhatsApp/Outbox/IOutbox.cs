@@ -27,4 +27,7 @@ public interface IOutbox
 
     /// <summary>A send attempt failed; the message stays queued.</summary>
     void RecordFailure(long id, string error);
+
+    /// <summary>The chat will never take this message: it is moved aside (kept, with the reason) and no longer pending.</summary>
+    void GiveUp(long id, string reason);
 }

@@ -15,4 +15,6 @@ public sealed class StoreOutbox(NanoClawStore store, TimeProvider clock) : IOutb
     public void MarkSent(long id) => store.Outbox.MarkSent(id, clock.GetUtcNow());
 
     public void RecordFailure(long id, string error) => store.Outbox.RecordFailure(id, error);
+
+    public void GiveUp(long id, string reason) => store.Outbox.GiveUp(id, reason, clock.GetUtcNow());
 }

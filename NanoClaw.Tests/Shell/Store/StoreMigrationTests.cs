@@ -45,7 +45,7 @@ public sealed class StoreMigrationTests
 
         AssertFinalSchema(dir.DatabasePath);
         using var c = OpenRaw(dir.DatabasePath);
-        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql", "V4__attachments.sql", "V5__usage.sql", "V6__outbox_files.sql", "V7__addresses_assistant.sql", "V8__proxy_usage.sql"],
+        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql", "V4__attachments.sql", "V5__usage.sql", "V6__outbox_files.sql", "V7__addresses_assistant.sql", "V8__proxy_usage.sql", "V9__outbox_given_up.sql"],
             c.Query<string>($"SELECT name FROM {StoreMigrator.MetadataTable} WHERE name LIKE 'V%' AND success = 1 ORDER BY id"));
     }
 

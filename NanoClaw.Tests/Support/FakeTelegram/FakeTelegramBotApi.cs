@@ -19,7 +19,7 @@ namespace NanoClaw.Tests.Support.FakeTelegram;
 /// with the matching HTTP status; <c>GET /file/bot&lt;token&gt;/&lt;file_path&gt;</c> for downloads. A wrong token
 /// gets 401. Methods: getMe, getUpdates (offset confirms, timeout holds the request open until an update is queued),
 /// sendMessage (parse_mode HTML checked as Telegram does, 4096-character limit), sendChatAction, getFile,
-/// sendPhoto/sendDocument/sendVoice/sendAudio (multipart). Tests script it (<see cref="Queue"/>,
+/// sendPhoto/sendDocument/sendVoice/sendAudio/sendVideo (multipart), chats that refuse the bot (<see cref="Block"/>). Tests script it (<see cref="Queue"/>,
 /// <see cref="Fail"/>) and await what the bot did (<see cref="Messages"/>, <see cref="Files"/>,
 /// <see cref="ChatActions"/>, <see cref="Requests"/>).
 /// </summary>
@@ -165,6 +165,23 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
 
     private readonly List<DelayedFailure> delayedFailures = [];
 
+    private readonly Dictionary<long, (int Code, string Description)> blockedChats = [];
+
+    /// <summary>
+    /// Every send to <paramref name="chatId"/> is refused as Telegram refuses a chat that blocked or removed the bot
+    /// (403 "Forbidden: bot was blocked by the user" by default) until <see cref="Unblock"/>.
+    /// </summary>
+    public void Block(long chatId, int errorCode = 403, string description = "Forbidden: bot was blocked by the user")
+    {
+        lock (gate) blockedChats[chatId] = (errorCode, description);
+    }
+
+    /// <summary>The chat takes the bot's messages again.</summary>
+    public void Unblock(long chatId)
+    {
+        lock (gate) blockedChats.Remove(chatId);
+    }
+
     /// <summary>The next request for <paramref name="method"/> gets 429 Too Many Requests with <c>retry_after</c>.</summary>
     public void TooManyRequests(string? method, int retryAfterSeconds) =>
         Fail(method, 1, 429, $"Too Many Requests: retry after {retryAfterSeconds}", retryAfterSeconds);
@@ -214,6 +231,16 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
                 }
             }
         }
+        (int Code, string Description)? blocked = null;
+        lock (gate)
+            if (failure is null && method.StartsWith("send", StringComparison.OrdinalIgnoreCase) && request.ChatId() is { } target
+                && blockedChats.TryGetValue(target, out var refusal))
+                blocked = refusal;
+        if (blocked is { } b)
+        {
+            await Error(http, method, arrived, request.Fields, b.Code, b.Description);
+            return;
+        }
         if (failure is not null)
         {
             await Error(http, method, arrived, request.Fields, failure.ErrorCode, failure.Description, failure.RetryAfter);
@@ -232,6 +259,7 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
                 "senddocument" => SendFile(request, "sendDocument", "document"),
                 "sendvoice" => SendFile(request, "sendVoice", "voice"),
                 "sendaudio" => SendFile(request, "sendAudio", "audio"),
+                "sendvideo" => SendFile(request, "sendVideo", "video"),
                 _ => Refuse(404, "Not Found"),
             };
             await Respond(http, method, arrived, request.Fields, result);
@@ -374,6 +402,13 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         var message = BotMessageJson(chat, id);
         var fileId = "sent-" + id.ToString(CultureInfo.InvariantCulture);
         var described = new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u" + fileId, ["file_size"] = upload.Value.Bytes.Length };
+        if (field == "video")
+        {
+            // Telegram's Video always carries its size and length.
+            described["width"] = 1;
+            described["height"] = 1;
+            described["duration"] = 1;
+        }
         message[field] = field == "photo"
             ? new JsonArray(new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u" + fileId, ["width"] = 1, ["height"] = 1 })
             : described;

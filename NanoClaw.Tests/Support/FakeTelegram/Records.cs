@@ -10,7 +10,7 @@ public sealed record SentMessage(long ChatId, long MessageId, string Text, strin
     public string VisibleText => string.Equals(ParseMode, "HTML", StringComparison.OrdinalIgnoreCase) ? TelegramHtml.Parse(Text).Text : Text;
 }
 
-/// <summary>A file the bot sent (sendPhoto, sendDocument, sendVoice, sendAudio).</summary>
+/// <summary>A file the bot sent (sendPhoto, sendDocument, sendVoice, sendAudio, sendVideo).</summary>
 public sealed record SentFile(string Method, long ChatId, long MessageId, string FileName, string ContentType, byte[] Bytes,
     string? Caption, string? ParseMode);
 
