@@ -43,6 +43,10 @@ public static class CliApp
         // `nanoclaw` with no arguments runs the daemon.
         var effective = args.Length == 0 ? ["run"] : args;
         // No response files: triggers such as @Andy are ordinary arguments here.
-        return await root.Parse(effective, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();
+        var parse = root.Parse(effective, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        // The daemon handles its own stop signals (Daemon/StopSignals): System.CommandLine's handler would otherwise
+        // end the process with 143 when a stop takes longer than its 2 s grace, in the middle of the drain.
+        var daemon = parse.CommandResult.Command.Name == "run";
+        return await parse.InvokeAsync(daemon ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null);
     }
 }

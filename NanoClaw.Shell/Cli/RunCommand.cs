@@ -14,11 +14,22 @@ public static class RunCommand
         var command = new Command("run", "Run the assistant daemon (the default when no command is given). " +
                                          "It first checks the set-up (credentials, WhatsApp, main group; on the first start also the runtime and image) and, when something is missing, lists it with the fixes and exits 7");
         command.Options.Add(noSetupCheck);
-        command.SetAction((parse, token) =>
-            ShellContext.RunAsync(parse, "run", logToFile: true, async context =>
-                parse.GetValue(noSetupCheck) || await FirstRunGuide.CheckAsync(context, Console.Error, token)
-                    ? await DaemonHost.RunAsync(context, token)
-                    : CliExit.NotSetUp));
+        command.SetAction(async (parse, token) =>
+        {
+            // First thing: from here on SIGTERM/SIGINT mean "stop gracefully, exit 0" (Daemon/README.md, "Stop signals").
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, StopSignals.Register());
+            try
+            {
+                return await ShellContext.RunAsync(parse, "run", logToFile: true, async context =>
+                    parse.GetValue(noSetupCheck) || await FirstRunGuide.CheckAsync(context, Console.Error, stop.Token)
+                        ? await DaemonHost.RunAsync(context, stop.Token)
+                        : CliExit.NotSetUp);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0; // stopped before the daemon was up: nothing to drain, a clean stop all the same
+            }
+        });
         return command;
     }
 }

@@ -24,6 +24,7 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly ILogger log;
     private readonly CancellationTokenSource stop = new();
     private readonly Task accepting;
+    private Task? disposing;
 
     private ControlServer(Socket listener, string path, Func<JsonObject> status, ILogger log)
     {
@@ -116,12 +117,22 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops accepting and removes the socket file; a second call returns the first one's task.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (stop)
+            disposing ??= StopAsync();
+        return new ValueTask(disposing);
+    }
+
+    private async Task StopAsync()
     {
         await stop.CancelAsync();
         listener.Dispose();
-        await accepting.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+        // The accept loop ends on the cancellation or the closed socket and catches both: nothing to time out on.
+        await accepting;
         try { File.Delete(path); } catch (IOException) { }
-        stop.Dispose();
+        // `stop` stays undisposed: requests still being served hold its token (a CancellationTokenSource without a
+        // timer needs no disposal).
     }
 }

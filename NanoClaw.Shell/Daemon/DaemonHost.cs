@@ -1,5 +1,4 @@
 using System.Reactive.Linq;
-using System.Runtime.InteropServices;
 using LanguageExt;
 using NanoClaw.Core.Channels;
 using NanoClaw.Core.Domain;
@@ -39,9 +38,8 @@ public static class DaemonHost
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         log.Information("NanoClaw starting in {Root} (assistant {Name}, zone {Zone})", context.ProjectRoot, options.Assistant.Name, options.TimeZone);
 
+        // `cancel` carries SIGTERM/SIGINT (Cli/RunCommand registers StopSignals before the config is even read).
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
 
         var store = context.OpenStore();
         Security.PrivateFiles.CreateDirectory(options.Paths.DataDir);
@@ -110,33 +108,42 @@ public static class DaemonHost
             string.IsNullOrEmpty(executable) ? null : _ => executable, stopping.Token);
         if (runtime.Case is not ContainerRuntime rt)
         {
+            if (stopping.IsCancellationRequested) return 0;
             await Console.Error.WriteLineAsync($"nanoclaw: no container runtime answers ({options.Container.Runtime}); install Podman or Docker (`nanoclaw doctor` tells how)");
             return ExitNoRuntime;
         }
+
+        // The servers start beside the rest of the start-up and stop together (Daemon/README.md, "Start and stop").
+        await using var servers = new ServerSet();
+
+        // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
+        // The proxy counts each answer's tokens on the host (unforgeable by the agent): stored per run, and a metric.
+        // It needs only the detected runtime's CLI, so its Kestrel starts while the runtime comes up and orphans stop.
+        var proxyUsage = new Usage.UsageRecorder(store, clock, log);
+        Telemetry.NanoClawMetrics? proxyMetrics = null;
+        var proxyStart = Task.Run(() => ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token, (container, tokens) =>
+        {
+            proxyUsage.ProxyCounted(container, tokens);
+            proxyMetrics?.Tokens(Core.Containers.ContainerNaming.Parse(container).Map(p => p.Folder).IfNone("unknown"), Telemetry.NanoClawMetrics.SourceProxy,
+                tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
+        }));
+        servers.Adopt(proxyStart.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Case as IAsyncDisposable : null, TaskScheduler.Default));
         if (!await rt.EnsureRunningAsync(TimeSpan.FromMinutes(3), stopping.Token))
         {
+            if (stopping.IsCancellationRequested) return 0;
             await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
             return ExitNoRuntime;
         }
         var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(rt.Executable, options.Paths.DataDir), stopping.Token);
         if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
 
-        // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
-        // The proxy counts each answer's tokens on the host (unforgeable by the agent): stored per run, and a metric.
-        var proxyUsage = new Usage.UsageRecorder(store, clock, log);
-        Telemetry.NanoClawMetrics? proxyMetrics = null;
-        var credentialsFor = await ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token, (container, tokens) =>
-        {
-            proxyUsage.ProxyCounted(container, tokens);
-            proxyMetrics?.Tokens(Core.Containers.ContainerNaming.Parse(container).Map(p => p.Folder).IfNone("unknown"), Telemetry.NanoClawMetrics.SourceProxy,
-                tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
-        });
+        var credentialsFor = await proxyStart;
         if (credentialsFor.Case is string proxyError)
         {
             await Console.Error.WriteLineAsync($"nanoclaw: credential proxy: {proxyError}");
             return ContainerCredentials.ExitProxyUnavailable;
         }
-        await using var containerCredentials = (ContainerCredentials)credentialsFor.Case!;
+        var containerCredentials = (ContainerCredentials)credentialsFor.Case!;
 
         var runner = new ContainerRunner(rt, ContainerRunnerOptions.From(options, context.ProjectRoot), context.Redactor.Redact, log, clock)
         {
@@ -170,6 +177,18 @@ public static class DaemonHost
         var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         GroupsChanged();
+
+        // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
+        Core.Status.DaemonStatus CurrentStatus() => Core.Status.StatusView.From(loop.Current ?? initial,
+            channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
+            store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))));
+        // The dashboard (127.0.0.1 only) shows the same status facts, live: every fold wakes its event streams. Its
+        // Kestrel starts while the inbound side is wired and the channels connect; "running" waits for it.
+        var dashboardStart = Task.Run(() => Dashboard.DashboardServer.TryStartAsync(options.Dashboard,
+            new Dashboard.DashboardSources(store, CurrentStatus, zone, clock, options.Tasks,
+                ContainerRunnerOptions.From(options, context.ProjectRoot).RunLogsDir, () => { GroupsChanged(); TasksChanged(); }),
+            options.Paths.StoreDir, log, stopping.Token));
+        servers.Adopt(dashboardStart.ContinueWith(t => t.IsCompletedSuccessfully ? (IAsyncDisposable?)t.Result : null, TaskScheduler.Default));
 
         // Inbound: stored first, then fed to the pipeline.
         // A one-time code (`nanoclaw auth telegram`) sent from an unregistered private chat of any channel pairs it.
@@ -233,17 +252,9 @@ public static class DaemonHost
                 log.Error("Connecting {Channel} failed: {Error}; the other channels run on", channel.Name, e.Message);
             }
         }));
-        // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
-        Core.Status.DaemonStatus CurrentStatus() => Core.Status.StatusView.From(loop.Current ?? initial,
-            channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
-            store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))));
-        await using var control = Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
-            () => Control.StatusJson.Render(CurrentStatus()), log);
-        // The dashboard (127.0.0.1 only) shows the same status facts, live: every fold wakes its event streams.
-        await using var dashboard = await Dashboard.DashboardServer.TryStartAsync(options.Dashboard,
-            new Dashboard.DashboardSources(store, CurrentStatus, zone, clock, options.Tasks,
-                ContainerRunnerOptions.From(options, context.ProjectRoot).RunLogsDir, () => { GroupsChanged(); TasksChanged(); }),
-            options.Paths.StoreDir, log, stopping.Token);
+        servers.Add(Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
+            () => Control.StatusJson.Render(CurrentStatus()), log));
+        var dashboard = await dashboardStart;
         if (dashboard is not null)
         {
             loop.Folded += dashboard.Notify;
@@ -281,6 +292,7 @@ public static class DaemonHost
                 log.Warning("Disconnecting {Channel} failed: {Error}", channel.Name, e.Message);
             }
         }
+        await servers.DisposeAsync();
         log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
         return exitCode;
     }

@@ -191,7 +191,10 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        var token = http.RequestAborted;
+        // The stream also ends when the daemon stops: Kestrel's stop waits for open requests, and an endless event
+        // stream would hold the daemon's SIGTERM → exit for DisposeAsync's whole 5 s limit.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, app.Lifetime.ApplicationStopping);
+        var token = ended.Token;
         string? last = null;
         try
         {
