@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using LanguageExt;
 using LanguageExt.ClassInstances;
 using static LanguageExt.Prelude;
@@ -48,26 +47,22 @@ public sealed record GroupWork(bool MessagesPending, Seq<string> PendingTasks, i
 /// <summary>The whole group queue: running containers, pending work, first-come waiting line.</summary>
 /// <param name="MaxConcurrent">Cap on running containers (at least 1).</param>
 /// <param name="Running">Running containers by group jid (so at most one per group). Jids compare ordinally.</param>
-/// <param name="Work">Pending work by group jid (ordinal keys); groups without any are absent. An <see cref="ImmutableDictionary{TKey, TValue}"/>,
-/// which compares by reference, so <see cref="QueueState"/> defines its own value equality.</param>
+/// <param name="Work">Pending work by group jid; groups without any are absent.</param>
 /// <param name="Waiting">Groups with work and no container, in the order they started waiting.</param>
 /// <param name="ShuttingDown">True after shutdown: nothing new starts or is piped.</param>
 public sealed record QueueState(
     int MaxConcurrent,
     HashMap<EqStringOrdinal, string, RunningContainer> Running,
-    ImmutableDictionary<string, GroupWork> Work,
+    HashMap<EqStringOrdinal, string, GroupWork> Work,
     WaitingLine Waiting,
     bool ShuttingDown)
 {
     /// <summary>An empty queue; a cap below 1 is read as 1 so the queue can always make progress.</summary>
     public static QueueState Initial(int maxConcurrent) =>
-        new(Math.Max(1, maxConcurrent), HashMap<EqStringOrdinal, string, RunningContainer>(), NoWork, WaitingLine.Empty, false);
-
-    /// <summary>The empty work map, keyed by ordinal jid.</summary>
-    public static ImmutableDictionary<string, GroupWork> NoWork { get; } = ImmutableDictionary.Create<string, GroupWork>(StringComparer.Ordinal);
+        new(Math.Max(1, maxConcurrent), HashMap<EqStringOrdinal, string, RunningContainer>(), HashMap<EqStringOrdinal, string, GroupWork>(), WaitingLine.Empty, false);
 
     /// <summary>The group's pending work (empty when it has none).</summary>
-    public GroupWork WorkOf(string group) => Work.TryGetValue(group, out var work) ? work : GroupWork.None;
+    public GroupWork WorkOf(string group) => Work.Find(group).Case as GroupWork ?? GroupWork.None;
 
     /// <summary>The group's running container, if any.</summary>
     public Option<RunningContainer> ContainerOf(string group) => Running.Find(group);
@@ -79,11 +74,11 @@ public sealed record QueueState(
     /// <param name="group">The group.</param>
     /// <param name="work">Its new work.</param>
     /// <param name="previous">Its work in this state (<see cref="WorkOf"/>), so the unchanged case costs no lookup and no copy.</param>
-    internal ImmutableDictionary<string, GroupWork> WorkWith(string group, GroupWork work, GroupWork previous) =>
+    internal HashMap<EqStringOrdinal, string, GroupWork> WorkWith(string group, GroupWork work, GroupWork previous) =>
         // An unchanged record (the same reference) leaves the map as it is: no trie path is copied. An empty record is not stored,
         // and GroupWork.None as the previous record means the group is absent.
         ReferenceEquals(work, previous) || (work.IsEmpty && ReferenceEquals(previous, GroupWork.None)) ? Work
-        : work.IsEmpty ? Work.Remove(group) : Work.SetItem(group, work);
+        : work.IsEmpty ? Work.Remove(group) : Work.AddOrUpdate(group, work);
 
     internal QueueState WithWork(string group, GroupWork work, GroupWork previous) =>
         ReferenceEquals(work, previous) ? this : this with { Work = WorkWith(group, work, previous) };
@@ -96,31 +91,4 @@ public sealed record QueueState(
 
     /// <summary>The state with <paramref name="group"/> at the back of the line; the caller knows it does not wait yet.</summary>
     internal QueueState Joining(string group) => this with { Waiting = Waiting.Append(group) };
-
-    /// <summary>Value equality: the same cap, containers, work (compared entry by entry), line and shutdown flag.</summary>
-    /// <param name="other">The state to compare with.</param>
-    public bool Equals(QueueState? other) =>
-        other is not null
-        && (ReferenceEquals(this, other)
-            || (MaxConcurrent == other.MaxConcurrent && ShuttingDown == other.ShuttingDown && Running.Equals(other.Running)
-                && SameWork(Work, other.Work) && Waiting.Equals(other.Waiting)));
-
-    /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        // Order-independent over the work entries, as the dictionary's enumeration order is not part of the value.
-        var work = 0;
-        foreach (var (group, groupWork) in Work)
-            work ^= HashCode.Combine(StringComparer.Ordinal.GetHashCode(group), groupWork);
-        return HashCode.Combine(MaxConcurrent, ShuttingDown, Running, work, Waiting);
-    }
-
-    private static bool SameWork(ImmutableDictionary<string, GroupWork> a, ImmutableDictionary<string, GroupWork> b)
-    {
-        if (ReferenceEquals(a, b)) return true;
-        if (a.Count != b.Count) return false;
-        foreach (var (group, work) in a)
-            if (!b.TryGetValue(group, out var other) || !work.Equals(other)) return false;
-        return true;
-    }
 }

@@ -26,8 +26,8 @@ public sealed class StatusViewTests
             Queue = state.Queue with
             {
                 Running = state.Queue.Running.AddOrUpdate("g1", new RunningContainer(ContainerKind.Messages, None, true, true)),
-                Work = state.Queue.Work.SetItem("g2", new GroupWork(true, Seq1("t9"), 0, None))
-                    .SetItem("g3", new GroupWork(false, Empty, 2, Some(2))),
+                Work = state.Queue.Work.AddOrUpdate("g2", new GroupWork(true, Seq1("t9"), 0, None))
+                    .AddOrUpdate("g3", new GroupWork(false, Empty, 2, Some(2))),
                 Waiting = WaitingLine.Empty.Enqueue("g2"),
             },
         };
