@@ -39,11 +39,13 @@ public static class GroupQueue
     {
         // A new inbound message resets the retry count and supersedes any retry timer.
         var current = state.WorkOf(group);
-        // Most messages arrive for a group whose messages already wait: then the work record is kept as it is (the same
-        // reference), so the maps are left alone and the event costs no allocation of the state (issue 16).
-        var work = current.MessagesPending && current.Failures == 0 && current.RetryScheduled.IsNone
-            ? current
-            : current with { MessagesPending = true, Failures = 0, RetryScheduled = None };
+        // Most messages arrive for a group whose messages already wait, with no failure recorded: nothing changes, and the
+        // container is not even looked up. The invariants checked after every step (QueueInvariants) say why: an idle, open
+        // message container would already have been given these messages, so none can be piped now; and no slot is free
+        // while groups wait, so there is nothing to fill (issue 16, second round: one hash lookup instead of two).
+        if (current.MessagesPending && current.Failures == 0 && current.RetryScheduled.IsNone)
+            return (state, NoCommands);
+        var work = current with { MessagesPending = true, Failures = 0, RetryScheduled = None };
         // Pattern matches instead of Option.Match lambdas: this is the hottest path, and closures allocate (issue 16).
         if (state.ContainerOf(group).Case is RunningContainer running)
             return CanPipe(state, running, work)
@@ -57,8 +59,11 @@ public static class GroupQueue
     private static (QueueState, Seq<QueueCommand>) OnTaskDue(QueueState state, string group, string taskId)
     {
         var work = state.WorkOf(group);
+        // A task already pending changes nothing; checked before the container lookup, which it does not need.
+        if (Pending(work.PendingTasks, taskId))
+            return (state, NoCommands);
         var running = state.ContainerOf(group).Case as RunningContainer;
-        if (Pending(work.PendingTasks, taskId) || (running is not null && running.TaskId.Case is string runningTask && runningTask == taskId))
+        if (running is not null && running.TaskId.Case is string runningTask && runningTask == taskId)
             return (state, NoCommands);
 
         var withTask = state.WithWork(group, work with { PendingTasks = work.PendingTasks.Add(taskId) }, work);
