@@ -8,8 +8,13 @@ cd "$(dirname "$0")/.."
 echo "== Building nanoclaw"
 # ReadyToRun for this machine's runtime: precompiled code instead of JIT at every start (issue 16: `nanoclaw groups
 # list` 0.56 -> 0.40 s CPU, see benchmarks/RESULTS.md); LanguageExt.Core stays IL (csproj `ReadyToRunSkip`).
-dotnet publish NanoClaw.Shell -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
-  -o .build/nanoclaw --nologo -v quiet 2>&1 | grep -v '^$' || true
+# A failed build stops here with its output: never start a stale .build/nanoclaw from an earlier run.
+if ! build_log=$(dotnet publish NanoClaw.Shell -c Release --use-current-runtime --self-contained false \
+  -p:PublishReadyToRun=true -o .build/nanoclaw --nologo -v quiet 2>&1); then
+  printf '%s\n' "$build_log" >&2
+  echo "The build failed (above); nothing was started." >&2
+  exit 1
+fi
 NANOCLAW=.build/nanoclaw/nanoclaw
 
 if [ ! -d NanoClaw.Shell/WhatsApp/sidecar/node_modules ] && [ -f scripts/install-sidecar.sh ]; then
