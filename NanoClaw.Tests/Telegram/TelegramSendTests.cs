@@ -93,6 +93,8 @@ public sealed class TelegramSendTests : IDisposable
 
         var photo = await fake.Files.WaitForAsync(f => f.Method == "sendPhoto", Wait);
         Assert.Null(photo.Caption);
+        // The file is logged when its body arrives, the request when it is answered: wait for the answer.
+        await fake.Requests.WaitForAsync(r => r.Method.Equals("sendPhoto", StringComparison.OrdinalIgnoreCase) && r.Status == 200, Wait);
         var attempts = fake.Requests.Snapshot().Where(r => r.Method.Equals("sendPhoto", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Equal([429, 200], attempts.Select(a => a.Status));
         // By the fake's clock: the retry came no sooner than retry_after (1 s) after the 429.

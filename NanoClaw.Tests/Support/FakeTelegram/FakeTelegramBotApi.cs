@@ -287,10 +287,11 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
 
     private async Task Respond(HttpContext http, string method, DateTimeOffset arrived, Dictionary<string, string> fields, Reply reply)
     {
+        // Logged before the answer goes out: whoever has seen the client act on an answer finds its request here.
+        Requests.Add(new TelegramRequest(method, arrived, reply.Status, fields));
         http.Response.StatusCode = reply.Status;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(reply.Body.ToJsonString());
-        Requests.Add(new TelegramRequest(method, arrived, reply.Status, fields));
     }
 
     private JsonObject GetMe() => new()
