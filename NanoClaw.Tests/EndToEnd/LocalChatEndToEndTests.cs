@@ -201,7 +201,10 @@ public sealed class LocalChatEndToEndTests : IClassFixture<LocalChatDaemonFixtur
             () => fixture.Installation.ErrorFiles().FirstOrDefault(f => Path.GetFileName(f) == "nosy-sneaky.json"),
             Turn, () => "no refused file in data/ipc/errors; daemon log:\n" + Daemon.Tail());
         Assert.Equal(request, File.ReadAllText(moved));
-        var reason = File.ReadAllText(moved + ".reason.txt");
+        // The file is renamed aside first and its reason written next to it after: wait for the reason.
+        var reason = await Eventually.ValueAsync(
+            () => File.Exists(moved + ".reason.txt") ? File.ReadAllText(moved + ".reason.txt") is { Length: > 0 } text ? text : null : null,
+            Soon, () => "no reason file beside " + moved);
         Assert.Contains("local:main", reason);
         var logged = await Daemon.WaitForLineAsync(l => l.Contains("IPC file nosy/", StringComparison.Ordinal) && l.Contains("sneaky.json refused", StringComparison.Ordinal), Soon);
         Assert.Contains(reason.Trim(), logged);
