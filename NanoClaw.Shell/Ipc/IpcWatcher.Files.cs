@@ -5,8 +5,8 @@ namespace NanoClaw.Shell.Ipc;
 
 public sealed partial class IpcWatcher
 {
-    /// <summary>NAME_MAX (255) less ".reason.txt".</summary>
-    private const int MaxErrorsName = 255 - 11;
+    /// <summary>NAME_MAX (255) less ".reason.txt" and what WriteAtomically adds for its temporary name (".", ".", 16 hex digits, ".tmp").</summary>
+    private const int MaxErrorsName = 255 - 11 - 22;
 
     private const UnixFileMode ReasonFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -60,46 +60,58 @@ public sealed partial class IpcWatcher
 
     /// <summary>
     /// Moves a refused entry (whatever it is: file, link, FIFO, directory; never opened or followed) to
-    /// <c>errors/&lt;folder&gt;-&lt;name&gt;</c> by renameat between handles, with <c>.reason.txt</c> created exclusively
-    /// beside it. If it cannot be moved, it is removed.
+    /// <c>errors/&lt;folder&gt;-&lt;name&gt;</c> by renameat between handles. Its <c>.reason.txt</c> is written whole
+    /// (temporary name, then rename) before the entry moves, so whoever sees the refused entry can read why. If it
+    /// cannot be moved, it is removed, and so is the reason.
     /// </summary>
     private void MoveAside(IpcFile file, SafeDirectory directory, string reason)
     {
         lock (errorsGate)
         {
-            string? target = $"{file.SourceFolder}-{file.Name}";
+            var target = FreeErrorsName(file);
+            var reasonName = target + ".reason.txt";
+            var reasonWritten = false;
             try
             {
-                // A name too long for "<folder>-<name>.reason.txt" keeps only the folder and a unique part.
-                if (Encoding.UTF8.GetByteCount(target) > MaxErrorsName) target = $"{file.SourceFolder}-{Guid.NewGuid():N}";
-                else if (errors.Kind(target) != EntryKind.Missing || errors.Kind(target + ".reason.txt") != EntryKind.Missing)
-                    target = $"{file.SourceFolder}-{Guid.NewGuid():N}-{file.Name}";
-                if (Encoding.UTF8.GetByteCount(target) > MaxErrorsName) target = $"{file.SourceFolder}-{Guid.NewGuid():N}";
-                directory.Rename(file.Name, errors, target);
-            }
-            catch (SafeFsException e) when (e.Errno == Mono.Unix.Native.Errno.ENOENT)
-            {
-                return; // gone meanwhile
+                errors.WriteAtomically(reasonName, Encoding.UTF8.GetBytes(reason + Environment.NewLine), ReasonFileMode);
+                reasonWritten = true;
             }
             catch (SafeFsException e)
             {
+                log.Error("Could not write the reason for {File}: {Error}", target, e.Message);
+            }
+            try
+            {
+                directory.Rename(file.Name, errors, target);
+            }
+            catch (SafeFsException e)
+            {
+                if (reasonWritten) ForgetReason(reasonName);
+                if (e.Errno == Mono.Unix.Native.Errno.ENOENT) return; // gone meanwhile
                 log.Error("Could not move bad IPC file {File} aside: {Error}", file.Path, e.Message);
                 try { directory.Delete(file.Name); }
                 catch (SafeFsException again) { log.Error("Could not remove bad IPC file {File}: {Error}", file.Path, again.Message); }
-                target = null;
-            }
-            if (target is not null)
-            {
-                try
-                {
-                    errors.CreateFile(target + ".reason.txt", Encoding.UTF8.GetBytes(reason + Environment.NewLine), ReasonFileMode);
-                }
-                catch (SafeFsException e)
-                {
-                    log.Error("Could not write the reason for {File}: {Error}", target, e.Message);
-                }
             }
         }
         log.Warning("IPC file {Folder}/{Dir}/{Name} refused: {Reason}", file.SourceFolder, file.Directory, file.Name, reason);
+    }
+
+    /// <summary><c>&lt;folder&gt;-&lt;name&gt;</c> if free; else with a unique part. A name too long for its <c>.reason.txt</c> keeps only the folder and a unique part.</summary>
+    private string FreeErrorsName(IpcFile file)
+    {
+        var target = $"{file.SourceFolder}-{file.Name}";
+        if (Encoding.UTF8.GetByteCount(target) > MaxErrorsName) return $"{file.SourceFolder}-{Guid.NewGuid():N}";
+        bool taken;
+        try { taken = errors.Kind(target) != EntryKind.Missing || errors.Kind(target + ".reason.txt") != EntryKind.Missing; }
+        catch (SafeFsException) { taken = true; }
+        if (!taken) return target;
+        target = $"{file.SourceFolder}-{Guid.NewGuid():N}-{file.Name}";
+        return Encoding.UTF8.GetByteCount(target) > MaxErrorsName ? $"{file.SourceFolder}-{Guid.NewGuid():N}" : target;
+    }
+
+    private void ForgetReason(string reasonName)
+    {
+        try { errors.Delete(reasonName); }
+        catch (SafeFsException e) { log.Error("Could not remove the reason {File}: {Error}", reasonName, e.Message); }
     }
 }

@@ -51,6 +51,10 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
 
     private string Reason(string folder, string name) => Path.Combine(Ipc, "errors", $"{folder}-{name}.reason.txt");
 
+    /// <summary>The entry is in errors/ (itself, not followed) and so is its reason (written before the entry moves).</summary>
+    private bool MovedAside(string folder, string name) =>
+        Syscall.lstat(Path.Combine(Ipc, "errors", $"{folder}-{name}"), out _) == 0 && File.Exists(Reason(folder, name));
+
     /// <summary>Waits for a condition on the file system (the watcher's effect), checking it as it changes.</summary>
     private static void WaitFor(Func<bool> condition, string what)
     {
@@ -77,7 +81,7 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
         Write("calm", "hello.json", "{}");
         // Blocking wait on the handler's signal: it needs no thread-pool thread (the old watcher starved the pool).
         Assert.True(calm.Wait(Never), "the other group's file was not handled");
-        WaitFor(() => Enumerable.Range(0, 500).All(i => File.Exists(Reason("flood", $"f{i:D3}.json"))), "all FIFOs moved aside");
+        WaitFor(() => Enumerable.Range(0, 500).All(i => MovedAside("flood", $"f{i:D3}.json")), "all FIFOs moved aside");
         Assert.All(Enumerable.Range(0, 500), i => Assert.Equal("is a FIFO", File.ReadAllText(Reason("flood", $"f{i:D3}.json")).Trim()));
         Assert.Equal(0, floodHandled);
         Assert.Empty(Directory.GetFileSystemEntries(Inbox("flood")));
@@ -104,7 +108,7 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
         }) { IsBackground = true };
         writer.Start();
         using var watcher = Start((_, _) => Task.FromResult<string?>(null));
-        WaitFor(() => File.Exists(Reason("stream", "s.json")), "the FIFO moved aside");
+        WaitFor(() => MovedAside("stream", "s.json"), "the FIFO moved aside");
         Assert.Equal("is a FIFO", File.ReadAllText(Reason("stream", "s.json")).Trim());
 
         // Everything the writer pushed is still in the FIFO: drain it ourselves and compare.
@@ -154,7 +158,7 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
         Write("loopy", "ok.json", "{}");
         watcher.ScanNow();
         Assert.True(handled.Wait(Never), "a normal file next to the loops was not handled");
-        WaitFor(() => File.Exists(Reason("loopy", "up.json")) && File.Exists(Reason("loopy", "self.json")), "linked request files moved aside");
+        WaitFor(() => MovedAside("loopy", "up.json") && MovedAside("loopy", "self.json"), "linked request files moved aside");
 
         Assert.Equal(1, probe.OpensIncludingOneOfOurOwn(hostTree)); // only our control open: nobody walked through a link
         Assert.Equal(hostTree, new DirectoryInfo(Path.Combine(group, "x")).LinkTarget);
@@ -187,7 +191,7 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
         });
         Assert.True(done.Wait(Never), "both requests handled");
         // Settled either way: creds.json deleted (the agent's, or, through the link, the victim's) and other.json moved aside.
-        WaitFor(() => File.Exists(Reason("evil", "other.json"))
+        WaitFor(() => MovedAside("evil", "other.json")
                       && !(File.Exists(Path.Combine(messages + "-old", "creds.json")) && File.Exists(Path.Combine(victim, "creds.json"))),
             "creds.json deleted and other.json moved aside");
 
@@ -252,21 +256,25 @@ public sealed class IpcWatcherAttackTests(ITestOutputHelper output) : IDisposabl
             ["dir.json"] = "is a directory",
             ["sock.json"] = "is a socket",
         };
-        WaitFor(() => expected.Keys.All(name => File.Exists(Reason("odd", name))), "all moved aside");
+        WaitFor(() => expected.Keys.All(name => MovedAside("odd", name)), "all moved aside");
         foreach (var (name, reason) in expected) Assert.Equal(reason, File.ReadAllText(Reason("odd", name)).Trim());
         Assert.Empty(handled);
         Assert.Empty(Directory.GetFileSystemEntries(inbox));
         Assert.Equal("victim", File.ReadAllText(Path.Combine(victim, "secret.json")));
     }
 
-    [Fact]
-    public void A_refused_file_with_a_name_too_long_for_the_errors_naming_is_still_moved_aside_with_its_reason()
+    // 250 bytes: fits NAME_MAX, "long-" + it + ".reason.txt" does not. 225 bytes: "long-" + it + ".reason.txt" fits,
+    // but not the temporary name the reason is first written under.
+    [Theory]
+    [InlineData(245)]
+    [InlineData(220)]
+    public void A_refused_file_with_a_name_too_long_for_the_errors_naming_is_still_moved_aside_with_its_reason(int stem)
     {
-        var name = new string('n', 245) + ".json"; // 250 bytes: fits NAME_MAX, "long-" + it + ".reason.txt" does not
+        var name = new string('n', stem) + ".json";
         Write("long", name, "{}");
         using var watcher = Start((_, _) => Task.FromResult<string?>("refused by the test"));
         var errors = Path.Combine(Ipc, "errors");
-        WaitFor(() => Directory.Exists(errors) && Directory.GetFiles(errors, "long-*.reason.txt").Length == 1, "moved aside");
+        WaitFor(() => Directory.Exists(errors) && Directory.GetFiles(errors, "long-*").Length == 2, "moved aside");
         var reason = Assert.Single(Directory.GetFiles(errors, "long-*.reason.txt"));
         Assert.Equal("refused by the test", File.ReadAllText(reason).Trim());
         Assert.Equal("{}", File.ReadAllText(reason[..^".reason.txt".Length]));
