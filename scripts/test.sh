@@ -35,30 +35,33 @@ if [ -f NanoClaw.Shell/WhatsApp/sidecar/package.json ] && [ -d NanoClaw.Shell/Wh
 fi
 
 leak_state=$(mktemp)
+# This run's own log (a fixed path was shared by concurrent runs, and one run's summary counted another's tests).
+test_log=$(mktemp /tmp/nanoclaw-test.XXXXXX.log)
 bash scripts/leak-check.sh snapshot "$leak_state"
 
 step "dotnet test"
 set +e
-dotnet test NanoClaw.sln --no-build -c Debug --logger "console;verbosity=normal" 2>&1 | tee /tmp/nanoclaw-test.log
+dotnet test NanoClaw.sln --no-build -c Debug --logger "console;verbosity=normal" 2>&1 | tee "$test_log"
 status=${PIPESTATUS[0]}
 set -e
 # One plain summary line: "N passed, N failed, N skipped".
 awk '/^Total tests:/ {t=1} t && /^ +Passed: [0-9]+$/ {p+=$2} t && /^ +Failed: [0-9]+$/ {f+=$2} t && /^ +Skipped: [0-9]+$/ {s+=$2}
      /^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { v=$(i+1); gsub(",","",v); if ($i=="Failed:") f+=v; if ($i=="Passed:") p+=v; if ($i=="Skipped:") s+=v } }
-     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/nanoclaw-test.log
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$test_log"
 
 if [ "$status" != 0 ]; then
   # CI shows only the end of the output: repeat each failure (name and message) here.
   step "Failed tests"
   awk '/^  Failed [A-Za-z]/ {print; n=12; next}
        n > 0 && /^  Stack Trace:/ {n=0; next}
-       n > 0 {print; n--}' /tmp/nanoclaw-test.log | head -200
+       n > 0 {print; n--}' "$test_log" | head -200
 fi
 
 step "Leak check: containers and processes the tests left running"
 leak_status=0
 bash scripts/leak-check.sh check "$leak_state" || leak_status=$?
 rm -f "$leak_state"
+echo "full test output: $test_log"
 [ "$node_status" = 0 ] || { echo "sidecar node tests failed"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
 exit "$leak_status"
