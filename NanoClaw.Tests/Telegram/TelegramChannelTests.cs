@@ -7,36 +7,17 @@ using NanoClaw.Tests.Shell.Store;
 using NanoClaw.Tests.Support.FakeTelegram;
 using NanoClaw.Tests.WhatsApp;
 
+using static NanoClaw.Tests.Telegram.TelegramTestBed;
+
 namespace NanoClaw.Tests.Telegram;
 
 /// <summary>The Telegram channel against the fake Bot API, storing into a real SQLite store.</summary>
 [Trait("Category", "Telegram")]
 public sealed class TelegramChannelTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly TempStoreDir dir = new();
 
     public void Dispose() => dir.Dispose();
-
-    private static TelegramChannel Channel(FakeTelegramBotApi fake, TestStore store, Serilog.ILogger? log = null, string? token = null) =>
-        new(new TelegramOptions(true, fake.BaseUrl, 2), token ?? fake.Token, store.Outbox, new StoreTelegramOffset(store.Db), TimeProvider.System,
-            log ?? Serilog.Core.Logger.None)
-        {
-            FirstBackoff = TimeSpan.FromMilliseconds(50),
-        };
-
-    // As the daemon does: chat metadata and the message stored synchronously in the subscriber.
-    private static List<ChatMessage> Wire(TelegramChannel channel, TestStore store)
-    {
-        var seen = new List<ChatMessage>();
-        channel.ChatMetadata.Subscribe(store.Ingest.UpsertChat);
-        channel.Messages.Subscribe(m =>
-        {
-            store.Db.Messages.Store(m);
-            lock (seen) seen.Add(m);
-        });
-        return seen;
-    }
 
     [Fact]
     public async Task An_update_is_stored_with_its_mention_flag_and_the_offset_survives_a_restart_without_duplicates()
@@ -141,14 +122,4 @@ public sealed class TelegramChannelTests : IDisposable
         Assert.Equal("see <telegram-token>/getMe", TokenScrubber.Scrub($"see {fake.BaseUrl}/bot{wrong}/getMe".Replace(fake.BaseUrl + "/bot", "", StringComparison.Ordinal), wrong));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        // Condition polling on the store/outbox the channel writes (no event to await there); bounded, never a timing assertion.
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(20);
-        }
-    }
 }

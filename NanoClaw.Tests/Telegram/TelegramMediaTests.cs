@@ -9,6 +9,8 @@ using NanoClaw.Tests.Shell.Store;
 using NanoClaw.Tests.Support.FakeTelegram;
 using NanoClaw.Tests.WhatsApp;
 
+using static NanoClaw.Tests.Telegram.TelegramTestBed;
+
 namespace NanoClaw.Tests.Telegram;
 
 /// <summary>Telegram media in (getFile + download into data/media) against the fake Bot API, a real store and real files.</summary>
@@ -16,7 +18,6 @@ namespace NanoClaw.Tests.Telegram;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TelegramMediaTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private const long Group = -100555;
     private readonly TempStoreDir dir = new();
 
@@ -26,43 +27,14 @@ public sealed class TelegramMediaTests : IDisposable
 
     private TelegramChannel Channel(FakeTelegramBotApi fake, TestStore store, Serilog.ILogger? log = null, long maxFileBytes = 1 << 20,
         long maxPerDay = 10 << 20) =>
-        new(new TelegramOptions(true, fake.BaseUrl, 2), fake.Token, store.Outbox, new StoreTelegramOffset(store.Db), TimeProvider.System,
-            log ?? Serilog.Core.Logger.None)
-        {
-            FirstBackoff = TimeSpan.FromMilliseconds(50),
-            Media = new InboundMediaStore(new InboundMediaSettings(MediaDir, maxFileBytes, maxPerDay,
-                () => store.Db.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), TimeProvider.System),
-        };
-
-    private static List<ChatMessage> Wire(TelegramChannel channel, TestStore store)
-    {
-        var seen = new List<ChatMessage>();
-        channel.ChatMetadata.Subscribe(store.Ingest.UpsertChat);
-        channel.Messages.Subscribe(m =>
-        {
-            store.Db.Messages.Store(m);
-            lock (seen) seen.Add(m);
-        });
-        return seen;
-    }
+        TelegramTestBed.Channel(fake, store, log, media: new InboundMediaStore(new InboundMediaSettings(MediaDir, maxFileBytes, maxPerDay,
+            () => store.Db.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), TimeProvider.System));
 
     private static byte[] Png(int size) => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Range(0, size).Select(i => (byte)(i * 7))];
     private static byte[] Jpeg(int size) => [0xFF, 0xD8, 0xFF, 0xE0, .. Enumerable.Range(0, size).Select(i => (byte)(i * 13))];
     private static byte[] Pdf(int size) => [.. "%PDF-1.7\n"u8.ToArray(), .. Enumerable.Range(0, size).Select(i => (byte)('a' + i % 26))];
     private static byte[] Ogg(int size) => [.. "OggS"u8.ToArray(), .. Enumerable.Range(0, size).Select(i => (byte)(i * 3))];
     private static byte[] Mp3(int size) => [.. "ID3"u8.ToArray(), .. Enumerable.Range(0, size).Select(i => (byte)(i * 5))];
-
-    private static async Task<ChatMessage> Arrival(List<ChatMessage> seen, long id)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            lock (seen)
-                if (seen.FirstOrDefault(m => m.Id == id.ToString()) is { } found) return found;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"message {id} did not arrive");
-            await Task.Delay(20);
-        }
-    }
 
     private List<(string Kind, string Mime, long Size, string? Path, string Status, string? Caption, string? OriginalName)> StoredAttachments(TestStore store, long id)
     {

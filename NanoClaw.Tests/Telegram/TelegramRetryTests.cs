@@ -6,13 +6,14 @@ using NanoClaw.Tests.Shell.Store;
 using NanoClaw.Tests.Support.FakeTelegram;
 using NanoClaw.Tests.WhatsApp;
 
+using static NanoClaw.Tests.Telegram.TelegramTestBed;
+
 namespace NanoClaw.Tests.Telegram;
 
 /// <summary>The Polly retry of the poll loop waits through the channel's TimeProvider: a FakeTimeProvider drives it.</summary>
 [Trait("Category", "Telegram")]
 public sealed class TelegramRetryTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly TempStoreDir dir = new();
 
     public void Dispose() => dir.Dispose();

@@ -8,13 +8,14 @@ using NanoClaw.Tests.Support.FakeTelegram;
 using NanoClaw.Tests.WhatsApp;
 using static LanguageExt.Prelude;
 
+using static NanoClaw.Tests.Telegram.TelegramTestBed;
+
 namespace NanoClaw.Tests.Telegram;
 
 /// <summary>Telegram out: send_file rows as multipart, 429 on a file, and long replies sent part by part exactly once.</summary>
 [Trait("Category", "Telegram")]
 public sealed class TelegramSendTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private const long Group = -100777;
     private readonly TempStoreDir dir = new();
 
@@ -24,13 +25,9 @@ public sealed class TelegramSendTests : IDisposable
 
     private string OutboxFiles => Path.Combine(dir.DataDir, "outbox-files");
 
+    // Send progress in the store, as the daemon keeps it.
     private static TelegramChannel Channel(FakeTelegramBotApi fake, TestStore store, ITelegramSendProgress? progress = null) =>
-        new(new TelegramOptions(true, fake.BaseUrl, 2), fake.Token, store.Outbox, new StoreTelegramOffset(store.Db), TimeProvider.System,
-            Serilog.Core.Logger.None)
-        {
-            FirstBackoff = TimeSpan.FromMilliseconds(50),
-            SendProgress = progress ?? new StoreTelegramSendProgress(store.Db),
-        };
+        TelegramTestBed.Channel(fake, store, progress: progress ?? new StoreTelegramSendProgress(store.Db));
 
     private string HostCopy(string name, byte[] bytes)
     {
@@ -39,16 +36,6 @@ public sealed class TelegramSendTests : IDisposable
         return path;
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        // Condition polling on the outbox the channel writes (no event to await there); bounded, never a timing assertion.
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(20);
-        }
-    }
 
     [Fact]
     public async Task Send_file_delivers_a_photo_and_a_document_with_captions_as_multipart_and_deletes_the_copies()

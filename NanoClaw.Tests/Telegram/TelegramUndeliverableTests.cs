@@ -7,6 +7,8 @@ using NanoClaw.Tests.Support.FakeTelegram;
 using NanoClaw.Tests.WhatsApp;
 using static LanguageExt.Prelude;
 
+using static NanoClaw.Tests.Telegram.TelegramTestBed;
+
 namespace NanoClaw.Tests.Telegram;
 
 /// <summary>
@@ -16,7 +18,6 @@ namespace NanoClaw.Tests.Telegram;
 [Trait("Category", "Telegram")]
 public sealed class TelegramUndeliverableTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private const long Blocked = 4242;
     private const long Other = -100555;
     private readonly TempStoreDir dir = new();
@@ -24,23 +25,8 @@ public sealed class TelegramUndeliverableTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     private static TelegramChannel Channel(FakeTelegramBotApi fake, TestStore store) =>
-        new(new TelegramOptions(true, fake.BaseUrl, 2), fake.Token, store.Outbox, new StoreTelegramOffset(store.Db), TimeProvider.System,
-            Serilog.Core.Logger.None)
-        {
-            FirstBackoff = TimeSpan.FromMilliseconds(50),
-            SendProgress = new StoreTelegramSendProgress(store.Db),
-        };
+        TelegramTestBed.Channel(fake, store, progress: new StoreTelegramSendProgress(store.Db));
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        // Condition polling on the outbox the channel writes (no event to await there); bounded, never a timing assertion.
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(20);
-        }
-    }
 
     [Fact]
     public async Task A_403_moves_the_row_aside_with_its_reason_other_chats_are_delivered_and_the_chat_works_again_once_unblocked()
