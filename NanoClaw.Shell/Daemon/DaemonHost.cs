@@ -198,7 +198,7 @@ public static class DaemonHost
             Registered = _ => GroupsChanged(),
             Reply = (jid, text) => { if (OutboundRules.Prepare(text, options.Assistant).Case is string t) _ = outbound.SendAsync(jid, t); },
         };
-        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current) { Unregistered = pairing.Offer };
+        using var ingest = new InboundIngest(new StoreIngest(store, clock), log, () => allowlist.Current) { Unregistered = pairing.Offer, GroupMoved = _ => GroupsChanged() };
         var attachments = channels.Select(ingest.Attach).ToList();
         using var inbound = ingest.Stored.Subscribe(m =>
         {

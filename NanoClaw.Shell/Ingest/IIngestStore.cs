@@ -16,4 +16,10 @@ public interface IIngestStore
 
     /// <summary>True when the chat is a registered group.</summary>
     bool IsRegistered(string jid);
+
+    /// <summary>Every registered group by chat jid.</summary>
+    LanguageExt.Map<string, RegisteredGroup> Groups();
+
+    /// <summary>Moves a registered group (and its tasks and pending replies) to its chat's new id; false when nothing moved.</summary>
+    bool MoveGroup(string fromJid, string toJid);
 }

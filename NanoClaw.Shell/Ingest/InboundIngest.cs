@@ -42,6 +42,9 @@ public sealed class InboundIngest : IDisposable
     /// </summary>
     public Func<ChatMessage, bool, bool>? Unregistered { get; init; }
 
+    /// <summary>Told after a registered group followed its chat to a new id (the group as it is now registered).</summary>
+    public Action<RegisteredGroup>? GroupMoved { get; init; }
+
     // Chats a channel reported as one-to-one (not groups); WhatsApp may report a chat after its first message, so its
     // person JIDs count as private by their form too.
     private readonly HashSet<string> privateChats = new(StringComparer.Ordinal);
@@ -56,6 +59,9 @@ public sealed class InboundIngest : IDisposable
         var chats = channel.ChatMetadata.Synchronize(gate).Subscribe(OnChat, e => log.Error(e, "{Channel} chat stream failed", channel.Name));
         var messages = channel.Messages.Synchronize(gate).Subscribe(OnMessage, e => log.Error(e, "{Channel} message stream failed", channel.Name));
         var both = new System.Reactive.Disposables.CompositeDisposable(chats, messages);
+        // Same gate: a move is performed before the chat's next message (from its new id) is judged.
+        if (channel is IChatMigrations moving)
+            both.Add(moving.Migrations.Synchronize(gate).Subscribe(OnMigrated, e => log.Error(e, "{Channel} migration stream failed", channel.Name)));
         lock (subscriptions) subscriptions.Add(both);
         return both;
     }
@@ -72,6 +78,25 @@ public sealed class InboundIngest : IDisposable
         {
             // Bad input must not stop the stream: log and keep going.
             log.Error(e, "Could not store metadata of chat {Jid}", chat.Jid);
+        }
+    }
+
+    private void OnMigrated(ChatMigrated move)
+    {
+        try
+        {
+            ChatMigration.Follow(store.Groups(), move).Match(
+                Right: group =>
+                {
+                    if (!store.MoveGroup(move.From, move.To)) return;
+                    log.Information("Chat {From} is now {To}: group {Folder} follows it (tasks and pending replies too)", move.From, move.To, group.Folder);
+                    GroupMoved?.Invoke(group);
+                },
+                Left: reason => log.Information("Chat {From} is now {To}; no group moved: {Reason}", move.From, move.To, reason));
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "Could not follow chat {From} to {To}", move.From, move.To);
         }
     }
 

@@ -28,6 +28,10 @@ public sealed class StoreIngest(NanoClawStore store, TimeProvider clock) : IInge
 
     public bool IsRegistered(string jid) => store.Groups.Get(jid).IsSome;
 
+    public Map<string, RegisteredGroup> Groups() => toMap(store.Groups.All().Map(g => (g.Jid, g)));
+
+    public bool MoveGroup(string fromJid, string toJid) => ChatMove.Apply(store, fromJid, toJid);
+
     // The repository replaces rows silently; ingestion needs to know whether a message is new so that
     // a redelivered message (history replay after a reconnect) never produces a second event.
     private bool Exists(ChatMessage message)

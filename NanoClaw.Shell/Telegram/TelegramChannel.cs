@@ -37,7 +37,7 @@ public interface ITelegramOffsetStore
 /// <c>tg:</c> chats); text is converted to Telegram HTML and split at 4096, each part sent once
 /// (<see cref="SendProgress"/>).
 /// </summary>
-public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
+public sealed class TelegramChannel : IChannel, IFileChannel, IChatMigrations, IAsyncDisposable
 {
     private readonly TelegramOptions options;
     private readonly string token;
@@ -48,6 +48,7 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
     private readonly TelegramBotClient bot;
     private readonly Subject<ChatMessage> messages = new();
     private readonly Subject<Chat> chats = new();
+    private readonly Subject<ChatMigrated> migrations = new();
     private readonly Channel<bool> flushSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock gate = new();
     private CancellationTokenSource? lifetime;
@@ -90,6 +91,7 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
     public bool IsConnected => connected;
     public IObservable<ChatMessage> Messages => messages;
     public IObservable<Chat> ChatMetadata => chats;
+    public IObservable<ChatMigrated> Migrations => migrations;
 
     /// <summary>The bot's username once getMe answered.</summary>
     public string BotUsername => Volatile.Read(ref botUsername);
@@ -223,12 +225,29 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
             if (update.Message is { } m)
             {
                 chats.OnNext(TelegramMapping.ToChat(m));
+                // A move is a service message: no message to store, a move to follow.
+                if (TelegramMapping.MigrationOf(m).Case is ChatMigrated move)
+                {
+                    Moved(move);
+                    offsets.Save(update.Id + 1);
+                    continue;
+                }
                 foreach (var message in TelegramMapping.ToChatMessage(m, botId, BotUsername))
                     messages.OnNext(await WithMediaAsync(m, message, stop));
             }
             // Stored (the subscriber stores synchronously): only now is the update confirmed.
             offsets.Save(update.Id + 1);
         }
+    }
+
+    /// <summary>A chat moved: its pending rows are re-addressed here (whatever is registered), then the move is told on.</summary>
+    private void Moved(ChatMigrated move)
+    {
+        if (!OwnsJid(move.From) || !OwnsJid(move.To) || move.From == move.To) return;
+        outbox.Readdress(move.From, move.To);
+        log.Information("Telegram chat {From} is now {To}", move.From, move.To);
+        migrations.OnNext(move);
+        flushSignal.Writer.TryWrite(true);
     }
 
     // ---- inbound media ------------------------------------------------------------------------
@@ -294,12 +313,14 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
     /// </summary>
     private async ValueTask FlushAsync(CancellationToken stop)
     {
+        var moves = 0;
         while (connected && !stop.IsCancellationRequested)
         {
             var pending = outbox.Pending().Where(item => OwnsJid(item.Jid)).ToList();
             if (pending.Count == 0) return;
             var blocked = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             Exception? failure = null;
+            var readdressed = false;
             foreach (var item in pending)
             {
                 if (!connected) return;
@@ -314,6 +335,14 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
                 catch (Exception) when (stop.IsCancellationRequested)
                 {
                     throw;
+                }
+                catch (ApiRequestException e) when (e.Parameters?.MigrateToChatId is { } to)
+                {
+                    // The group became a supergroup: its rows (this one included, from the part it reached) go to the
+                    // new id, and so does its registration. The next pass re-reads the rows under their new chat.
+                    Moved(new ChatMigrated(item.Jid, TelegramMapping.Jid(to)));
+                    readdressed = true;
+                    break;
                 }
                 catch (Exception e) when (TelegramSendErrors.IsPermanent(e))
                 {
@@ -332,10 +361,15 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
                     if (failure is null || (RetryAfter(e) ?? TimeSpan.Zero) > (RetryAfter(failure) ?? TimeSpan.Zero)) failure = e;
                 }
             }
+            // A server answering "moved" back and forth would spin here: a few moves per pass, then the back-off.
+            if (readdressed && ++moves > MaxMovesPerPass) throw new InvalidOperationException($"Telegram moved chats {moves} times in one pass");
+            if (readdressed) continue;
             if (failure is not null) throw failure;
             // Loop: rows queued while this pass ran go out now, in order.
         }
     }
+
+    private const int MaxMovesPerPass = 3;
 
     /// <summary>Sends one row from the first part not yet accepted; each accepted part is recorded before the next.</summary>
     private async Task SendItemAsync(WhatsApp.Outbox.OutboxItem item, CancellationToken stop)
@@ -420,8 +454,10 @@ public sealed class TelegramChannel : IChannel, IFileChannel, IAsyncDisposable
         await DisconnectAsync(CancellationToken.None);
         messages.OnCompleted();
         chats.OnCompleted();
+        migrations.OnCompleted();
         messages.Dispose();
         chats.Dispose();
+        migrations.Dispose();
     }
 }
 

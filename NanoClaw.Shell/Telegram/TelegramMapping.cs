@@ -18,6 +18,16 @@ public static class TelegramMapping
 
     public static bool IsGroupChat(ChatType type) => type is ChatType.Group or ChatType.Supergroup;
 
+    /// <summary>
+    /// The move a service message announces: in the old group <c>migrate_to_chat_id</c>, in the new supergroup
+    /// <c>migrate_from_chat_id</c> (Telegram sends both); none for any other message.
+    /// </summary>
+    public static Option<Core.Channels.ChatMigrated> MigrationOf(Message m) =>
+        m.Chat is null ? None
+        : m.MigrateToChatId is { } to ? Some(new Core.Channels.ChatMigrated(Jid(m.Chat.Id), Jid(to)))
+        : m.MigrateFromChatId is { } from ? Some(new Core.Channels.ChatMigrated(Jid(from), Jid(m.Chat.Id)))
+        : None;
+
     /// <summary>The message as the store keeps it; none for updates that carry no message from a chat.</summary>
     /// <param name="botId">The bot's user id (getMe).</param>
     /// <param name="botUsername">The bot's username without <c>@</c> (getMe).</param>

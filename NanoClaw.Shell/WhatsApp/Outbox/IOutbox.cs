@@ -30,4 +30,7 @@ public interface IOutbox
 
     /// <summary>The chat will never take this message: it is moved aside (kept, with the reason) and no longer pending.</summary>
     void GiveUp(long id, string reason);
+
+    /// <summary>The chat now has another id (a Telegram supergroup upgrade): its pending messages are re-addressed to it.</summary>
+    void Readdress(string fromJid, string toJid);
 }

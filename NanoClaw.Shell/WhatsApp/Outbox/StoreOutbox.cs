@@ -17,4 +17,6 @@ public sealed class StoreOutbox(NanoClawStore store, TimeProvider clock) : IOutb
     public void RecordFailure(long id, string error) => store.Outbox.RecordFailure(id, error);
 
     public void GiveUp(long id, string reason) => store.Outbox.GiveUp(id, reason, clock.GetUtcNow());
+
+    public void Readdress(string fromJid, string toJid) => ChatMove.MovePending(store, fromJid, toJid);
 }

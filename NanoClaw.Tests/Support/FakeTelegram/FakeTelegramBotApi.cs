@@ -176,6 +176,41 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         lock (gate) blockedChats[chatId] = (errorCode, description);
     }
 
+    private readonly Dictionary<long, long> migratedChats = [];
+
+    /// <summary>
+    /// The group <paramref name="from"/> became the supergroup <paramref name="to"/>: every send to the old id gets
+    /// Telegram's 400 with <c>parameters.migrate_to_chat_id</c>. With <paramref name="announce"/>, the two service
+    /// messages Telegram posts are queued too (<c>migrate_to_chat_id</c> in the old chat, <c>migrate_from_chat_id</c> in the new).
+    /// </summary>
+    public void Migrate(long from, long to, bool announce = true)
+    {
+        lock (gate) migratedChats[from] = to;
+        if (!announce) return;
+        QueueService(new JsonObject { ["id"] = from, ["type"] = "group", ["title"] = "Family" }, "migrate_to_chat_id", to);
+        QueueService(new JsonObject { ["id"] = to, ["type"] = "supergroup", ["title"] = "Family" }, "migrate_from_chat_id", from);
+    }
+
+    private void QueueService(JsonObject chat, string field, long value)
+    {
+        lock (gate)
+        {
+            updates.Add(new JsonObject
+            {
+                ["update_id"] = nextUpdateId++,
+                ["message"] = new JsonObject
+                {
+                    ["message_id"] = nextMessageId++,
+                    ["date"] = clock.GetUtcNow().ToUnixTimeSeconds(),
+                    ["chat"] = chat,
+                    ["from"] = UserJson(TelegramUser.Alice),
+                    [field] = value,
+                },
+            });
+        }
+        SignalUpdate();
+    }
+
     /// <summary>The chat takes the bot's messages again.</summary>
     public void Unblock(long chatId)
     {
@@ -239,6 +274,21 @@ public sealed class FakeTelegramBotApi : IAsyncDisposable
         if (blocked is { } b)
         {
             await Error(http, method, arrived, request.Fields, b.Code, b.Description);
+            return;
+        }
+        long? movedTo = null;
+        lock (gate)
+            if (failure is null && method.StartsWith("send", StringComparison.OrdinalIgnoreCase) && request.ChatId() is { } old
+                && migratedChats.TryGetValue(old, out var to))
+                movedTo = to;
+        if (movedTo is { } newId)
+        {
+            var body = new JsonObject
+            {
+                ["ok"] = false, ["error_code"] = 400, ["description"] = "Bad Request: group chat was upgraded to a supergroup chat",
+                ["parameters"] = new JsonObject { ["migrate_to_chat_id"] = newId },
+            };
+            await Respond(http, method, arrived, request.Fields, new Reply(400, body));
             return;
         }
         if (failure is not null)
