@@ -32,7 +32,7 @@ public static partial class Router
     {
         PipelineEvent.MessageStored m => OnMessage(state, m.Message),
         PipelineEvent.MessagesStored m => OnMessages(state, m.Messages),
-        PipelineEvent.GroupsChanged g => (state.WithGroups(g.Groups), None_),
+        PipelineEvent.GroupsChanged g => OnGroupsChanged(state, g.Groups),
         PipelineEvent.ContainerOutput o => OnOutput(state, o.Group, o.Output),
         PipelineEvent.ContainerExited x => OnExited(state, x.Group, x.Success),
         PipelineEvent.TaskDue t => OnTaskDue(state, t.Task),
@@ -41,6 +41,19 @@ public static partial class Router
         PipelineEvent.AllowlistChanged a => (state.WithAllowlist(a.Allowlist), None_),
         _ => (state, None_),
     };
+
+    /// <summary>
+    /// A group that stopped being registered (removed, or moved to its chat's new id) is given nothing more: its running
+    /// container is closed as a task's is (it ends its turn and exits), so the group never has two agents on one folder
+    /// once the moved group's next message starts a container under the new id.
+    /// </summary>
+    private static (RouterState, Seq<Decision>) OnGroupsChanged(RouterState state, Map<string, Domain.RegisteredGroup> groups)
+    {
+        var gone = state.Runs.Keys.Where(jid => state.Groups.ContainsKey(jid) && !groups.ContainsKey(jid)).ToList();
+        var (next, decisions) = (state.WithGroups(groups), None_);
+        foreach (var jid in gone) (next, decisions) = ToQueue(next, new QueueEvent.CloseDue(jid), decisions);
+        return (next, decisions);
+    }
 
     /// <summary>Feeds the queue and performs its commands, which may feed the queue again.</summary>
     private static (RouterState, Seq<Decision>) ToQueue(RouterState state, QueueEvent e, Seq<Decision> decisions)

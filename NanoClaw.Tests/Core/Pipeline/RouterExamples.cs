@@ -235,3 +235,29 @@ public class RouterAllowlistExamples
         Assert.Contains("do my bidding", launch.Prompt);
     }
 }
+
+/// <summary>A group that stops being registered (removed, or moved to its chat's new id) while its container runs.</summary>
+public class RouterGroupsChangedExamples
+{
+    [Fact]
+    public void A_running_group_that_is_no_longer_registered_is_closed_and_gets_no_more_input()
+    {
+        var (idle, _) = Run(Initial(), Stored(Team, 1, "@Andy hi"), TurnEnded(Team));
+        // Team's chat moved to a new id: the same group (folder "team") is registered under it.
+        var moved = AllGroups.Remove(Team).Add("tg:-100555", Group("tg:-100555", "team"));
+        var (closing, close) = Run(idle, new PipelineEvent.GroupsChanged(moved));
+        Assert.Equal<Decision>([new CancelTimer(new TimerKey.IdleExpiry(Team, 1, 1)), new WriteClose(Team, "team", 1)], close);
+        // Nothing more is piped into the closing run; its exit launches nothing for the old id.
+        Assert.DoesNotContain(Run(closing, Stored(Team, 2, "@Andy still there?")).Decisions, d => d is WriteInput or LaunchContainer);
+        Assert.DoesNotContain(Run(closing, Exited(Team)).Decisions, d => d is LaunchContainer);
+    }
+
+    [Fact]
+    public void A_groups_change_that_keeps_the_running_group_closes_nothing()
+    {
+        var (idle, _) = Run(Initial(), Stored(Team, 1, "@Andy hi"), TurnEnded(Team));
+        var more = AllGroups.Add("tg:-100777", Group("tg:-100777", "family"));
+        Assert.Empty(Run(idle, new PipelineEvent.GroupsChanged(more)).Decisions);
+        Assert.Empty(Run(idle, new PipelineEvent.GroupsChanged(AllGroups)).Decisions);
+    }
+}
