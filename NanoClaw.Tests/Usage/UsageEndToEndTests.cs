@@ -80,7 +80,11 @@ public sealed class UsageEndToEndTests : IClassFixture<AgentImageFixture>, IAsyn
 
         await chat.SayAsync("second question");
         await chat.WaitForReplyContainingAsync("Second answer.", Turn);
-        await daemon.WaitForContainerEndAsync(container, TimeSpan.FromSeconds(90));
+        // Usually the second question is piped into the same container; on a loaded machine the status commands above
+        // can outlast the test installation's 6 s idle timeout, and a second container answers. Either way the totals
+        // below are exact: one run per container the daemon started.
+        var containers = daemon.StartedContainers.Where(c => c.Folder == "main").Select(c => c.Name).ToList();
+        foreach (var name in containers) await daemon.WaitForContainerEndAsync(name, TimeSpan.FromSeconds(90));
 
         // The core learns of the exit just after the runtime reports it; status follows the core.
         await Eventually.TrueAsync(() => RunningNow().Count == 0, TimeSpan.FromSeconds(30), () => "status still shows a running container");
@@ -90,13 +94,13 @@ public sealed class UsageEndToEndTests : IClassFixture<AgentImageFixture>, IAsyn
         Assert.Equal(api.MessagesAnswered, responses.Count);
         var n = responses.Count;
         Assert.True(n >= 2, ApiRequests.Describe(api));
-        Assert.Equal((1L, 2L), ((long)total["runs"]!, (long)total["turns"]!));
+        Assert.Equal(((long)containers.Count, 2L), ((long)total["runs"]!, (long)total["turns"]!));
         Assert.Equal(
             (100L * n, 20L * n, 30L * n, 40L * n),
             ((long)total["inputTokens"]!, (long)total["outputTokens"]!, (long)total["cacheCreationInputTokens"]!, (long)total["cacheReadInputTokens"]!));
         // The tokens above are the credential proxy's count (read on the host from each answer): the whole run's, equal
         // to the fake API's totals, and equal to what the honest runner reported, so no run is flagged.
-        Assert.Equal(1L, (long)total["proxyCountedRuns"]!);
+        Assert.Equal((long)containers.Count, (long)total["proxyCountedRuns"]!);
         var reported = total["reportedByAgent"]!;
         Assert.Equal(
             (100L * n, 20L * n, 30L * n, 40L * n),
