@@ -11,6 +11,7 @@ namespace NanoClaw.Shell.Store;
 public sealed class PreparedConnection : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> statements = new(StringComparer.Ordinal);
 
     internal PreparedConnection(SqliteConnection connection) => Connection = connection;
 
@@ -26,6 +27,15 @@ public sealed class PreparedConnection : IDisposable
         command.Prepare();
         commands.Add(sql, command);
         return command;
+    }
+
+    /// <summary>The raw statement for <paramref name="sql"/> (the hottest paths: bound and read by position), compiled on first use.</summary>
+    internal RawStatement Statement(string sql)
+    {
+        if (statements.TryGetValue(sql, out var statement)) return statement;
+        statement = new RawStatement(Connection.Handle!, sql);
+        statements.Add(sql, statement);
+        return statement;
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) with <paramref name="used"/> enlisted.</summary>
@@ -48,6 +58,9 @@ public sealed class PreparedConnection : IDisposable
     {
         foreach (var c in commands.Values) c.Dispose();
         commands.Clear();
+        // Finalised before the connection goes back to the pool: an unfinalised statement would keep the handle from closing.
+        foreach (var s in statements.Values) s.Dispose();
+        statements.Clear();
         Connection.Dispose();
     }
 }

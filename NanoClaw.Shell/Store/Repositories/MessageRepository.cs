@@ -35,17 +35,23 @@ public sealed class MessageRepository
 
     internal const string StoredStatus = "stored";
 
+    // The hot reads' columns: the message's, then whether it has attachment rows (one seek on the attachments primary
+    // key), so the attachments are looked up only for the rows that have some (issue 16: the second statement ran on
+    // every non-empty poll and batch, with every row's id serialised as JSON, although nearly no message has files).
+    private const string HotColumns =
+        $"{MessageColumns}, EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = messages.id AND a.chat_jid = messages.chat_jid)";
+
     // The chat list is one JSON array parameter read by json_each, so the statement text never changes with the number
     // of chats and stays compiled (Dapper expanded `IN @jids` into one parameter per chat: a new statement every poll).
     // The EXISTS (one seek on idx_timestamp, evaluated once) empties the chat list when no message at all is newer than
     // the cursor, so the idle poll does no per-chat seeks; it cannot change the result (every row returned is newer).
     internal const string NewMessagesSql =
-        $"SELECT {MessageColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN " +
+        $"SELECT {HotColumns} FROM messages WHERE timestamp > @cursor AND chat_jid IN " +
         "(SELECT value FROM json_each(@jids) WHERE EXISTS (SELECT 1 FROM messages WHERE timestamp > @cursor)) " +
         $"AND {HumanWithContent} ORDER BY timestamp, id";
 
     internal const string BatchSql =
-        $"SELECT {MessageColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id";
+        $"SELECT {HotColumns} FROM messages WHERE chat_jid = @chatJid AND timestamp > @cursor AND {HumanWithContent} ORDER BY timestamp, id";
 
     // Message ids are chosen by the sender's client, so an id may come back from someone else: the stored message is
     // replaced only when the same sender sends that id again (an edit or a redelivery), never by another member
@@ -92,7 +98,7 @@ public sealed class MessageRepository
         {
             try
             {
-                db.WithPrepared(c => BindMessage(c, message).ExecuteNonQuery());
+                db.WithPrepared(c => StoreRaw(c.Statement(StoreMessageSql), message));
                 return;
             }
             catch (SqliteException e) when (e.SqliteExtendedErrorCode == ForeignKeyViolation)
@@ -147,6 +153,33 @@ public sealed class MessageRepository
                         Transcript = StoreValues.OrNull(a.Transcript),
                     }, t);
         });
+
+    // The fast path's binding, by position: StoreMessageSql's parameters in order of first appearance.
+    private static int StoreRaw(RawStatement s, ChatMessage message)
+    {
+        s.Text(1, message.Id);
+        s.Text(2, message.ChatJid);
+        s.Text(3, message.Sender);
+        s.Text(4, message.SenderName);
+        s.Text(5, message.Content);
+        s.Text(6, message.Timestamp);
+        s.Int(7, message.IsFromMe ? 1 : 0);
+        s.Int(8, message.IsBotMessage ? 1 : 0);
+        if (message.ReplyTo.Case is ReplyReference reply)
+        {
+            s.Text(9, reply.MessageId);
+            s.Text(10, reply.Content.Case as string);
+            s.Text(11, reply.SenderName.Case as string);
+        }
+        else
+        {
+            s.Text(9, null);
+            s.Text(10, null);
+            s.Text(11, null);
+        }
+        s.Int(12, message.AddressesAssistant ? 1 : 0);
+        return s.Execute();
+    }
 
     private static SqliteCommand BindMessage(PreparedConnection c, ChatMessage message)
     {
@@ -236,14 +269,13 @@ public sealed class MessageRepository
         if (list.Length == 0) return (Seq<ChatMessage>(), cursor);
         // Serialised, not concatenated: a jid is hostile text and must stay one JSON string whatever it contains.
         var jidsJson = JsonSerializer.Serialize(list, StoreJson.Default.StringArray);
-        var rows = db.WithPrepared(c =>
+        var rows = WithAttachments(db.WithPrepared(c =>
         {
-            var command = c.Command(NewMessagesSql, "@cursor", "@jids");
-            command.Parameters[0].Value = cursor;
-            command.Parameters[1].Value = jidsJson;
-            return ReadMessages(command);
-        });
-        rows = WithAttachments(rows);
+            var statement = c.Statement(NewMessagesSql);
+            statement.Text(1, cursor);
+            statement.Text(2, jidsJson);
+            return ReadMessages(statement);
+        }));
         var newest = rows.Fold(cursor, (max, m) => string.CompareOrdinal(m.Timestamp, max) > 0 ? m.Timestamp : max);
         return (rows, newest);
     }
@@ -253,35 +285,41 @@ public sealed class MessageRepository
     {
         return WithAttachments(db.WithPrepared(c =>
         {
-            var command = c.Command(BatchSql, "@chatJid", "@cursor");
-            command.Parameters[0].Value = chatJid;
-            command.Parameters[1].Value = agentCursor;
-            return ReadMessages(command);
+            var statement = c.Statement(BatchSql);
+            statement.Text(1, chatJid);
+            statement.Text(2, agentCursor);
+            return ReadMessages(statement);
         }));
     }
 
-    /// <summary>Reads rows of <see cref="MessageColumns"/> in order (the hot queries' mapping, without Dapper); attachments and the text filter come after.</summary>
-    private static Seq<ChatMessage> ReadMessages(SqliteCommand command)
+    /// <summary>
+    /// Reads rows of <see cref="HotColumns"/> in order (the hot queries' mapping, without Dapper); attachments and the text
+    /// filter come after. <c>WithFiles</c>: the row has attachment rows.
+    /// </summary>
+    private static List<(ChatMessage Message, bool WithFiles)> ReadMessages(RawStatement statement)
     {
-        var messages = new List<ChatMessage>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var messages = new List<(ChatMessage, bool)>();
+        while (statement.Read())
         {
+            var replyId = statement.String(8);
             var message = new ChatMessage(
-                reader.GetString(0),
-                reader.GetString(1),
-                Text(reader, 2) ?? "",
-                Text(reader, 3) ?? "",
-                Text(reader, 4) ?? "",
-                Text(reader, 5) ?? "",
-                !reader.IsDBNull(6) && reader.GetInt64(6) == 1,
-                !reader.IsDBNull(7) && reader.GetInt64(7) == 1,
-                Text(reader, 8) is { } replyId
-                    ? Some(new ReplyReference(replyId, Optional(Text(reader, 9)), Optional(Text(reader, 10))))
-                    : None);
-            messages.Add(message);
+                statement.String(0) ?? "",
+                statement.String(1) ?? "",
+                statement.String(2) ?? "",
+                statement.String(3) ?? "",
+                statement.String(4) ?? "",
+                statement.String(5) ?? "",
+                !statement.IsNull(6) && statement.Int64(6) == 1,
+                !statement.IsNull(7) && statement.Int64(7) == 1,
+                replyId is not null
+                    ? Some(new ReplyReference(replyId, Optional(statement.String(9)), Optional(statement.String(10))))
+                    : None)
+            {
+                AddressesAssistant = !statement.IsNull(11) && statement.Int64(11) == 1,
+            };
+            messages.Add((message, statement.Int64(12) == 1));
         }
-        return toSeq(messages).Strict();
+        return messages;
     }
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
@@ -312,22 +350,29 @@ public sealed class MessageRepository
     internal const string AttachmentsOfSql =
         $"SELECT {AttachmentColumns} FROM attachments WHERE message_id IN (SELECT value FROM json_each(@ids)) ORDER BY position";
 
-    private Seq<ChatMessage> WithAttachments(Seq<ChatMessage> rows)
+    private Seq<ChatMessage> WithAttachments(List<(ChatMessage Message, bool WithFiles)> rows)
     {
-        if (rows.IsEmpty) return rows;
-        var messages = rows.ToList();
-        var ids = JsonSerializer.Serialize(messages.Select(m => m.Id).Distinct().ToArray(), StoreJson.Default.StringArray);
-        var found = db.WithPrepared(c =>
+        if (rows.Count == 0) return Seq<ChatMessage>();
+        Dictionary<(string, string), List<Attachment>>? found = null;
+        if (rows.Exists(r => r.WithFiles))
         {
-            var command = c.Command(AttachmentsOfSql, "@ids");
-            command.Parameters[0].Value = ids;
-            return ReadAttachments(command);
-        });
-        if (found is not null)
-            for (var i = 0; i < messages.Count; i++)
-                if (found.TryGetValue((messages[i].Id, messages[i].ChatJid), out var attached))
-                    messages[i] = messages[i] with { Attachments = attached.ToSeq().Strict() };
-        return messages.Where(HasText).ToSeq().Strict();
+            var ids = JsonSerializer.Serialize(rows.Where(r => r.WithFiles).Select(r => r.Message.Id).Distinct().ToArray(), StoreJson.Default.StringArray);
+            found = db.WithPrepared(c =>
+            {
+                var command = c.Command(AttachmentsOfSql, "@ids");
+                command.Parameters[0].Value = ids;
+                return ReadAttachments(command);
+            });
+        }
+        var messages = new List<ChatMessage>(rows.Count);
+        foreach (var (row, _) in rows)
+        {
+            var message = found is not null && found.TryGetValue((row.Id, row.ChatJid), out var attached)
+                ? row with { Attachments = attached.ToSeq().Strict() }
+                : row;
+            if (HasText(message)) messages.Add(message);
+        }
+        return toSeq(messages).Strict();
     }
 
     /// <summary>Attachment rows by (message id, chat), in position order; null when there are none (the common case).</summary>
