@@ -1,7 +1,5 @@
-using LanguageExt;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using static LanguageExt.Prelude;
 
 namespace NanoClaw.Shell.Config;
 
@@ -15,20 +13,27 @@ public static class YamlSettingsReader
     /// <param name="origin">How errors name the file (e.g. <c>config.yml</c>).</param>
     /// <param name="sectioned">True for <c>config.yml</c> (sections of keys); false for <c>credentials.yml</c> (flat keys).</param>
     /// <param name="flatKeys">Allowed keys of a flat file.</param>
-    public static Either<ConfigError, Seq<RawSetting>> Read(string text, string origin, bool sectioned, string[] flatKeys)
+    public static Parsed<List<RawSetting>> Read(string text, string origin, bool sectioned, string[] flatKeys)
     {
         // An absent file reads as "" and most files are plain `key: value` lines: neither needs YamlDotNet (issue 16).
         if (!PlainYaml.TryRead(text, out var entries))
         {
             var parsed = ParseWithYamlDotNet(text, origin);
-            if (parsed.IsLeft) return parsed.Match(_ => Seq<RawSetting>(), e => Left<ConfigError, Seq<RawSetting>>(e));
-            entries = parsed.Match(e => e, _ => []);
+            if (parsed.Error is { } error) return error;
+            entries = parsed.Value;
         }
         return Check(entries, origin, sectioned, flatKeys);
     }
 
+    /// <summary><see cref="Read"/> always through YamlDotNet: what the plain reader must agree with (tests).</summary>
+    internal static Parsed<List<RawSetting>> ReadWithYamlDotNet(string text, string origin, bool sectioned, string[] flatKeys)
+    {
+        var parsed = ParseWithYamlDotNet(text, origin);
+        return parsed.Error is { } error ? error : Check(parsed.Value, origin, sectioned, flatKeys);
+    }
+
     /// <summary>The document's top-level entries; none for an empty document.</summary>
-    private static Either<ConfigError, List<YamlEntry>> ParseWithYamlDotNet(string text, string origin)
+    private static Parsed<List<YamlEntry>> ParseWithYamlDotNet(string text, string origin)
     {
         YamlStream stream = new();
         try
@@ -60,7 +65,7 @@ public static class YamlSettingsReader
         _ => new YamlEntry(key, YamlEntryKind.Sequence, null, false, []),
     };
 
-    private static Either<ConfigError, Seq<RawSetting>> Check(List<YamlEntry> entries, string origin, bool sectioned, string[] flatKeys)
+    private static Parsed<List<RawSetting>> Check(List<YamlEntry> entries, string origin, bool sectioned, string[] flatKeys)
     {
         var settings = new List<RawSetting>();
         foreach (var entry in entries)
@@ -91,7 +96,7 @@ public static class YamlSettingsReader
                 settings.Add(ToRaw($"{key}.{inner}", innerEntry, origin));
             }
         }
-        return toSeq(settings);
+        return settings;
     }
 
     private static RawSetting ToRaw(string key, YamlEntry entry, string origin) => entry switch
