@@ -34,6 +34,19 @@ public sealed class PlainYamlTests
             .SelectMany(lines => Gen.Elements("\n", "\r\n").Select(sep => string.Join(sep, lines)))
             .ToArbitrary();
 
+    // YamlDotNet throws more than YamlException for a few inputs (e.g. "..." then more text): the same on both paths.
+    private static string Describe(Func<Parsed<List<RawSetting>>> read)
+    {
+        try
+        {
+            return Describe(read());
+        }
+        catch (Exception e)
+        {
+            return "throws:" + e.GetType().Name;
+        }
+    }
+
     private static string Describe(Parsed<List<RawSetting>> result) =>
         result.Error is { } e ? "error:" + e.Message : string.Join("|", result.Value.Select(s => $"{s.Key}={s.Text ?? "<null>"}/{s.NonScalarKind}@{s.Origin}"));
 
@@ -41,15 +54,15 @@ public sealed class PlainYamlTests
     [Trait("Category", "Property")]
     public Property Config_files_read_the_same_with_or_without_YamlDotNet() =>
         Prop.ForAll(Texts(), text =>
-            Describe(YamlSettingsReader.Read(text, "config.yml", sectioned: true, [])) ==
-            Describe(YamlSettingsReader.ReadWithYamlDotNet(text, "config.yml", sectioned: true, [])));
+            Describe(() => YamlSettingsReader.Read(text, "config.yml", sectioned: true, [])) ==
+            Describe(() => YamlSettingsReader.ReadWithYamlDotNet(text, "config.yml", sectioned: true, [])));
 
     [Property(MaxTest = 1000)]
     [Trait("Category", "Property")]
     public Property Credential_files_read_the_same_with_or_without_YamlDotNet() =>
         Prop.ForAll(Texts(), text =>
-            Describe(YamlSettingsReader.Read(text, "credentials.yml", sectioned: false, ConfigKeys.Credentials)) ==
-            Describe(YamlSettingsReader.ReadWithYamlDotNet(text, "credentials.yml", sectioned: false, ConfigKeys.Credentials)));
+            Describe(() => YamlSettingsReader.Read(text, "credentials.yml", sectioned: false, ConfigKeys.Credentials)) ==
+            Describe(() => YamlSettingsReader.ReadWithYamlDotNet(text, "credentials.yml", sectioned: false, ConfigKeys.Credentials)));
 
     [Theory]
     [Trait("Category", "Unit")]
