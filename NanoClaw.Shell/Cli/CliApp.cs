@@ -32,14 +32,19 @@ public static class CliApp
 
     /// <summary>
     /// The tree a command line needs: when its first word names a top-level command, the root holds only that
-    /// command (building all ten with their options cost more than the rest of a short command's start-up; see
-    /// README "Start-up"); otherwise (help, --version, a typo, an option first) the whole tree, so root help and
-    /// suggestions list every command. What a command prints and returns does not depend on its siblings.
+    /// command (building all ten with their options is start-up work a short command does not need; see the
+    /// README); <c>--version</c> alone gets none; anything else (help, a typo, an option first) the whole tree, so
+    /// root help and suggestions list every command. What a command prints and returns does not depend on its siblings.
     /// </summary>
-    public static RootCommand BuildFor(IReadOnlyList<string> args) =>
-        args.Count > 0 && Array.Exists(Commands, c => c.Name == args[0])
-            ? Build(name => name == args[0])
-            : Build();
+    public static RootCommand BuildFor(IReadOnlyList<string> args)
+    {
+        // `--version` alone prints the version and nothing else: no command is needed.
+        if (args is ["--version"]) return Build(_ => false);
+        if (args.Count > 0)
+            foreach (var (name, _) in Commands) // a loop, not Array.Exists: that generic was JIT-compiled at every start
+                if (name == args[0]) return Build(n => n == name);
+        return Build();
+    }
 
     private static RootCommand Build(Func<string, bool> include)
     {
