@@ -12,20 +12,46 @@ public static class CliApp
         Recursive = true,
     };
 
-    public static RootCommand Build()
+    /// <summary>The top-level commands in help order, each built only when asked for.</summary>
+    private static readonly (string Name, Func<Command> Build)[] Commands =
+    [
+        ("run", RunCommand.Build),
+        ("groups", GroupsCommand.Build),
+        ("chat", () => ChatCommand.Build(ChatSocketPath)),
+        ("auth", AuthCommand.Build),
+        ("tasks", TasksCommand.Build),
+        ("usage", UsageCommand.Build),
+        ("status", StatusCommand.Build),
+        ("dashboard", DashboardCommand.Build),
+        ("doctor", DoctorCommand.Build),
+        ("service", ServiceCommand.Build),
+    ];
+
+    /// <summary>The whole command tree.</summary>
+    public static RootCommand Build() => Build(_ => true);
+
+    /// <summary>
+    /// The tree a command line needs: when its first word names a top-level command, the root holds only that
+    /// command (building all ten with their options is start-up work a short command does not need; see the
+    /// README); <c>--version</c> alone gets none; anything else (help, a typo, an option first) the whole tree, so
+    /// root help and suggestions list every command. What a command prints and returns does not depend on its siblings.
+    /// </summary>
+    public static RootCommand BuildFor(IReadOnlyList<string> args)
+    {
+        // `--version` alone prints the version and nothing else: no command is needed.
+        if (args is ["--version"]) return Build(_ => false);
+        if (args.Count > 0)
+            foreach (var (name, _) in Commands) // a loop, not Array.Exists: that generic was JIT-compiled at every start
+                if (name == args[0]) return Build(n => n == name);
+        return Build();
+    }
+
+    private static RootCommand Build(Func<string, bool> include)
     {
         var root = new RootCommand("NanoClaw: a personal Claude assistant in WhatsApp, one container per chat.");
         root.Options.Add(ConfigOption);
-        root.Subcommands.Add(RunCommand.Build());
-        root.Subcommands.Add(GroupsCommand.Build());
-        root.Subcommands.Add(ChatCommand.Build(ChatSocketPath));
-        root.Subcommands.Add(AuthCommand.Build());
-        root.Subcommands.Add(TasksCommand.Build());
-        root.Subcommands.Add(UsageCommand.Build());
-        root.Subcommands.Add(StatusCommand.Build());
-        root.Subcommands.Add(DashboardCommand.Build());
-        root.Subcommands.Add(DoctorCommand.Build());
-        root.Subcommands.Add(ServiceCommand.Build());
+        foreach (var (name, build) in Commands)
+            if (include(name)) root.Subcommands.Add(build());
         return root;
     }
 
@@ -39,9 +65,9 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = Build();
         // `nanoclaw` with no arguments runs the daemon.
         var effective = args.Length == 0 ? ["run"] : args;
+        var root = BuildFor(effective);
         // No response files: triggers such as @Andy are ordinary arguments here.
         var parse = root.Parse(effective, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // The daemon handles its own stop signals (Daemon/StopSignals): System.CommandLine's handler would otherwise

@@ -21,27 +21,46 @@ public static class ConfigLoader
     public static Either<ConfigError, (NanoClawOptions Options, Credentials Credentials, string ProjectRoot)> Load(
         string configPath, IDictionary env, bool mustExist = false)
     {
+        var loaded = LoadSettings(configPath, env, mustExist);
+        return loaded.Error is { } error
+            ? Left<ConfigError, (NanoClawOptions, Credentials, string)>(error)
+            : Right<ConfigError, (NanoClawOptions, Credentials, string)>(loaded.Value);
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> without LanguageExt, for the CLI's start-up path (issue 16: LanguageExt.Core is JIT-compiled
+    /// at every start, the rest is precompiled). The steps and the first error reported are the same.
+    /// </summary>
+    public static Parsed<(NanoClawOptions Options, Credentials Credentials, string ProjectRoot)> LoadSettings(
+        string configPath, IDictionary env, bool mustExist = false)
+    {
         var fullPath = Path.GetFullPath(configPath);
         var root = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
         var origin = configPath;
 
-        return from configText in ReadFile(fullPath, origin, mustExist)
-               from fileSettings in YamlSettingsReader.Read(configText, origin, sectioned: true, [])
-               from credentialSettings in ReadCredentials(Path.Combine(root, CredentialsFile))
-               from envSettings in EnvironmentOverrides.Read(env)
-               from options in BuildOptions(fileSettings.Concat(envSettings.Config))
-               from credentials in BuildCredentials(credentialSettings.Concat(envSettings.Credentials))
-               select (Absolute(options, root), credentials, root);
+        var configText = ReadFile(fullPath, origin, mustExist);
+        if (configText.Error is { } e1) return e1;
+        var fileSettings = YamlSettingsReader.Read(configText.Value, origin, sectioned: true, []);
+        if (fileSettings.Error is { } e2) return e2;
+        var credentialSettings = ReadCredentials(Path.Combine(root, CredentialsFile));
+        if (credentialSettings.Error is { } e3) return e3;
+        var envSettings = EnvironmentOverrides.Read(env);
+        if (envSettings.Error is { } e4) return e4;
+        var options = BuildOptions(fileSettings.Value.Concat(envSettings.Value.Config));
+        if (options.Error is { } e5) return e5;
+        var credentials = BuildCredentials(credentialSettings.Value.Concat(envSettings.Value.Credentials));
+        if (credentials.Error is { } e6) return e6;
+        return (Absolute(options.Value, root), credentials.Value, root);
     }
 
-    private static Either<ConfigError, string> ReadFile(string fullPath, string origin, bool mustExist)
+    private static Parsed<string> ReadFile(string fullPath, string origin, bool mustExist)
     {
         try
         {
             return File.Exists(fullPath)
                 ? File.ReadAllText(fullPath)
                 : mustExist
-                    ? Left<ConfigError, string>(new ConfigError($"{origin}: file not found"))
+                    ? new ConfigError($"{origin}: file not found")
                     : "";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -50,7 +69,7 @@ public static class ConfigLoader
         }
     }
 
-    private static Either<ConfigError, Seq<RawSetting>> ReadCredentials(string path) =>
+    private static Parsed<List<RawSetting>> ReadCredentials(string path) =>
         ReadFile(path, CredentialsFile, mustExist: false)
             .Bind(text => YamlSettingsReader.Read(text, CredentialsFile, sectioned: false, ConfigKeys.Credentials));
 
@@ -62,20 +81,23 @@ public static class ConfigLoader
         return byKey;
     }
 
-    private static Either<ConfigError, NanoClawOptions> BuildOptions(IEnumerable<RawSetting> settings)
+    private static Parsed<NanoClawOptions> BuildOptions(IEnumerable<RawSetting> settings)
     {
         var raw = Latest(settings);
         var d = NanoClawOptions.Default;
         ConfigError? error = null;
 
         // Reads one key: absent or empty keeps the default; the first bad value is remembered and reported.
-        T Read<T>(string key, T fallback, Func<RawSetting, Either<ConfigError, T>> parse)
+        T Read<T>(string key, T fallback, Func<RawSetting, Parsed<T>> parse)
         {
             if (error is not null || !raw.TryGetValue(key, out var s) || (s.Text is null && s.NonScalarKind is null)) return fallback;
-            return parse(s).Match(v => v, e => { error = e; return fallback; });
+            var parsed = parse(s);
+            if (parsed.Error is null) return parsed.Value;
+            error = parsed.Error;
+            return fallback;
         }
 
-        Func<RawSetting, Either<ConfigError, int>> Positive() => s => SettingParsers.IntInRange(s, 1, int.MaxValue);
+        Func<RawSetting, Parsed<int>> Positive() => s => SettingParsers.IntInRange(s, 1, int.MaxValue);
 
         var options = new NanoClawOptions(
             new AssistantOptions(
@@ -95,7 +117,7 @@ public static class ConfigLoader
                 Read("container.max_concurrent", d.Container.MaxConcurrent, s => SettingParsers.IntInRange(s, 1, 100)),
                 Read("container.credential_proxy", d.Container.CredentialProxy, SettingParsers.Bool))
             {
-                Network = Read("container.network", d.Container.Network, s => string.IsNullOrEmpty(s.Text) ? Prelude.Right<ConfigError, string>("") : SettingParsers.NonEmptyText(s)),
+                Network = Read("container.network", d.Container.Network, s => string.IsNullOrEmpty(s.Text) ? (Parsed<string>)"" : SettingParsers.NonEmptyText(s)),
                 AgentUid = Read("container.agent_uid", d.Container.AgentUid, s => SettingParsers.IntInRange(s, 1, int.MaxValue)),
                 Memory = Read("container.memory", d.Container.Memory, SettingParsers.MemorySize),
                 PidsLimit = Read("container.pids_limit", d.Container.PidsLimit, s => SettingParsers.ZeroOrAtLeast(s, 16)),
@@ -123,7 +145,7 @@ public static class ConfigLoader
                 Telegram = new TelegramOptions(
                     Read("channels.telegram", d.Channels.Telegram.Enabled, SettingParsers.Bool),
                     Read("channels.telegram_api_base_url", d.Channels.Telegram.ApiBaseUrl,
-                        s => SettingParsers.OptionalUrl(s).Map(u => u.IfNone(d.Channels.Telegram.ApiBaseUrl))),
+                        s => SettingParsers.OptionalUrl(s).Map(u => u ?? d.Channels.Telegram.ApiBaseUrl)),
                     Read("channels.telegram_poll_timeout_s", d.Channels.Telegram.PollTimeoutSeconds, s => SettingParsers.IntInRange(s, 1, 50))),
             },
             Read("timezone", d.TimeZone, SettingParsers.IanaTimeZone))
@@ -136,12 +158,12 @@ public static class ConfigLoader
                 Read("media.max_file_mb", d.Media.MaxFileMb, s => SettingParsers.IntInRange(s, 0, 2048)),
                 Read("media.max_mb_per_group_per_day", d.Media.MaxMbPerGroupPerDay, s => SettingParsers.IntInRange(s, 0, 1_000_000)),
                 Read("media.transcription_url", d.Media.TranscriptionUrl, s => string.IsNullOrEmpty(s.Text)
-                    ? Prelude.Right<ConfigError, string>("")
-                    : SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
+                    ? (Parsed<string>)""
+                    : SettingParsers.OptionalUrl(s).Map(u => u ?? "")),
                 Read("media.transcription_model", d.Media.TranscriptionModel, SettingParsers.NonEmptyText)),
             MediaMaxSendMb = Read("media.max_send_mb", d.MediaMaxSendMb, s => SettingParsers.IntInRange(s, 1, 2048)),
             Telemetry = new TelemetryOptions(
-                Read("telemetry.otlp_endpoint", d.Telemetry.OtlpEndpoint, s => SettingParsers.OptionalUrl(s).Map(u => u.IfNone(""))),
+                Read("telemetry.otlp_endpoint", d.Telemetry.OtlpEndpoint, s => SettingParsers.OptionalUrl(s).Map(u => u ?? "")),
                 Read("telemetry.export_interval_ms", d.Telemetry.ExportIntervalMs, s => SettingParsers.IntInRange(s, 100, 86_400_000))),
             Dashboard = new DashboardOptions(
                 Read("dashboard.enabled", d.Dashboard.Enabled, SettingParsers.Bool),
@@ -155,24 +177,36 @@ public static class ConfigLoader
     }
 
     /// <summary>The name becomes the trigger (<c>@Name</c>) and the bot prefix (<c>Name:</c>): one line, no colon, no leading @.</summary>
-    private static Either<ConfigError, string> AssistantName(RawSetting s) =>
+    private static Parsed<string> AssistantName(RawSetting s) =>
         SettingParsers.NonEmptyText(s).Bind(name => name.Contains(':') || name.StartsWith('@')
-            ? Left<ConfigError, string>(new ConfigError($"{s.Origin}: {s.Key}: expected a name without ':' or a leading '@', got \"{name}\""))
-            : Right<ConfigError, string>(name));
+            ? new ConfigError($"{s.Origin}: {s.Key}: expected a name without ':' or a leading '@', got \"{name}\"")
+            : (Parsed<string>)name);
 
-    private static Either<ConfigError, Credentials> BuildCredentials(IEnumerable<RawSetting> settings)
+    private static Parsed<Credentials> BuildCredentials(IEnumerable<RawSetting> settings)
     {
         var raw = Latest(settings);
-        Either<ConfigError, Option<string>> Secret(string key) =>
-            raw.TryGetValue(key, out var s) ? SettingParsers.Secret(s) : Right<ConfigError, Option<string>>(None);
-        return from apiKey in Secret("anthropic_api_key")
-               from oauth in Secret("claude_code_oauth_token")
-               from baseUrl in raw.TryGetValue("anthropic_base_url", out var u) ? SettingParsers.OptionalUrl(u) : Right<ConfigError, Option<string>>(None)
-               from authToken in Secret("anthropic_auth_token")
-               from transcriptionKey in Secret("transcription_api_key")
-               from telegramToken in raw.TryGetValue("telegram_bot_token", out var t) ? SettingParsers.TelegramBotToken(t) : Right<ConfigError, Option<string>>(None)
-               select new Credentials(apiKey, oauth, baseUrl, authToken) { TranscriptionApiKey = transcriptionKey, TelegramBotToken = telegramToken };
+        Parsed<string?> Secret(string key) => raw.TryGetValue(key, out var s) ? SettingParsers.Secret(s) : (string?)null;
+        // In the order the keys were always checked, so the first error reported stays the same.
+        var apiKey = Secret("anthropic_api_key");
+        if (apiKey.Error is { } e1) return e1;
+        var oauth = Secret("claude_code_oauth_token");
+        if (oauth.Error is { } e2) return e2;
+        var baseUrl = raw.TryGetValue("anthropic_base_url", out var u) ? SettingParsers.OptionalUrl(u) : (string?)null;
+        if (baseUrl.Error is { } e3) return e3;
+        var authToken = Secret("anthropic_auth_token");
+        if (authToken.Error is { } e4) return e4;
+        var transcriptionKey = Secret("transcription_api_key");
+        if (transcriptionKey.Error is { } e5) return e5;
+        var telegramToken = raw.TryGetValue("telegram_bot_token", out var t) ? SettingParsers.TelegramBotToken(t) : (string?)null;
+        if (telegramToken.Error is { } e6) return e6;
+        return new Credentials(Opt(apiKey.Value), Opt(oauth.Value), Opt(baseUrl.Value), Opt(authToken.Value))
+        {
+            TranscriptionApiKey = Opt(transcriptionKey.Value),
+            TelegramBotToken = Opt(telegramToken.Value),
+        };
     }
+
+    private static Option<string> Opt(string? value) => value is null ? default : Option<string>.Some(value);
 
     private static NanoClawOptions Absolute(NanoClawOptions o, string root) => o with
     {

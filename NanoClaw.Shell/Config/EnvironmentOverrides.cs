@@ -1,6 +1,4 @@
 using System.Collections;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace NanoClaw.Shell.Config;
 
@@ -14,7 +12,7 @@ public static class EnvironmentOverrides
 {
     private const string Prefix = "NANOCLAW_";
 
-    public static Either<ConfigError, (Seq<RawSetting> Config, Seq<RawSetting> Credentials)> Read(IDictionary env)
+    public static Parsed<(List<RawSetting> Config, List<RawSetting> Credentials)> Read(IDictionary env)
     {
         var config = new List<RawSetting>();
         var credentials = new List<RawSetting>();
@@ -38,6 +36,8 @@ public static class EnvironmentOverrides
                 credentials.Add(new RawSetting(rest, value, origin));
         }
         // Stable order so the first error reported does not depend on hash order.
-        return (toSeq(config.OrderBy(s => s.Origin, StringComparer.Ordinal)), toSeq(credentials.OrderBy(s => s.Origin, StringComparer.Ordinal)));
+        config.Sort((a, b) => string.CompareOrdinal(a.Origin, b.Origin));
+        credentials.Sort((a, b) => string.CompareOrdinal(a.Origin, b.Origin));
+        return (config, credentials);
     }
 }

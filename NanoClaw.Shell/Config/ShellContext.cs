@@ -46,22 +46,31 @@ public sealed class ShellContext : IDisposable
         parse.GetValue(CliApp.ConfigOption) is { } file ? (file.ToString(), true) : (ConfigLoader.DefaultConfigFile, false);
 
     /// <summary>Loads settings and builds the logger (file logging only for long-running commands).</summary>
-    public static Either<ConfigError, ShellContext> Load(string configPath, bool mustExist, IDictionary env, bool logToFile) =>
-        ConfigLoader.Load(configPath, env, mustExist).Map(loaded =>
-        {
-            var redactor = new SecretRedactor(loaded.Credentials.SecretValues);
-            return new ShellContext(loaded.Options, loaded.Credentials, loaded.ProjectRoot, redactor,
-                LogSetup.Create(loaded.Options.Logging, redactor, logToFile));
-        });
+    public static Either<ConfigError, ShellContext> Load(string configPath, bool mustExist, IDictionary env, bool logToFile)
+    {
+        var loaded = LoadContext(configPath, mustExist, env, logToFile);
+        return loaded.Error is { } error ? Prelude.Left<ConfigError, ShellContext>(error) : Prelude.Right<ConfigError, ShellContext>(loaded.Value);
+    }
+
+    /// <summary><see cref="Load"/> without LanguageExt's <c>Either</c> (JIT-compiled at every start; issue 16).</summary>
+    private static Parsed<ShellContext> LoadContext(string configPath, bool mustExist, IDictionary env, bool logToFile)
+    {
+        var parsed = ConfigLoader.LoadSettings(configPath, env, mustExist);
+        if (parsed.Error is { } error) return error;
+        var loaded = parsed.Value;
+        var redactor = new SecretRedactor(loaded.Credentials.SecretValues);
+        return new ShellContext(loaded.Options, loaded.Credentials, loaded.ProjectRoot, redactor,
+            LogSetup.Create(loaded.Options.Logging, redactor, logToFile));
+    }
 
     /// <summary>Runs a command body with a loaded context and maps every outcome to an exit code.</summary>
     public static async Task<int> RunAsync(ParseResult parse, string commandName, bool logToFile, Func<ShellContext, Task<int>> body)
     {
         var (path, mustExist) = ConfigPathFrom(parse);
-        Either<ConfigError, ShellContext> loaded;
+        Parsed<ShellContext> loaded;
         try
         {
-            loaded = Load(path, mustExist, Environment.GetEnvironmentVariables(), logToFile);
+            loaded = LoadContext(path, mustExist, Environment.GetEnvironmentVariables(), logToFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -69,12 +78,12 @@ public sealed class ShellContext : IDisposable
             await Console.Error.WriteLineAsync($"nanoclaw {commandName}: cannot start: {FirstLine(e.Message)}");
             return ExitError;
         }
-        if (loaded.IsLeft)
+        if (loaded.Error is { } configError)
         {
-            await Console.Error.WriteLineAsync(loaded.Match(_ => "", e => e.Message));
+            await Console.Error.WriteLineAsync(configError.Message);
             return ExitBadConfig;
         }
-        using var context = loaded.Match(c => c, _ => throw new InvalidOperationException());
+        using var context = loaded.Value;
         try
         {
             return await body(context);

@@ -1,7 +1,5 @@
-using LanguageExt;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using static LanguageExt.Prelude;
 
 namespace NanoClaw.Shell.Config;
 
@@ -15,7 +13,27 @@ public static class YamlSettingsReader
     /// <param name="origin">How errors name the file (e.g. <c>config.yml</c>).</param>
     /// <param name="sectioned">True for <c>config.yml</c> (sections of keys); false for <c>credentials.yml</c> (flat keys).</param>
     /// <param name="flatKeys">Allowed keys of a flat file.</param>
-    public static Either<ConfigError, Seq<RawSetting>> Read(string text, string origin, bool sectioned, string[] flatKeys)
+    public static Parsed<List<RawSetting>> Read(string text, string origin, bool sectioned, string[] flatKeys)
+    {
+        // An absent file reads as "" and most files are plain `key: value` lines: neither needs YamlDotNet (issue 16).
+        if (!PlainYaml.TryRead(text, out var entries))
+        {
+            var parsed = ParseWithYamlDotNet(text, origin);
+            if (parsed.Error is { } error) return error;
+            entries = parsed.Value;
+        }
+        return Check(entries, origin, sectioned, flatKeys);
+    }
+
+    /// <summary><see cref="Read"/> always through YamlDotNet: what the plain reader must agree with (tests).</summary>
+    internal static Parsed<List<RawSetting>> ReadWithYamlDotNet(string text, string origin, bool sectioned, string[] flatKeys)
+    {
+        var parsed = ParseWithYamlDotNet(text, origin);
+        return parsed.Error is { } error ? error : Check(parsed.Value, origin, sectioned, flatKeys);
+    }
+
+    /// <summary>The document's top-level entries; none for an empty document.</summary>
+    private static Parsed<List<YamlEntry>> ParseWithYamlDotNet(string text, string origin)
     {
         YamlStream stream = new();
         try
@@ -29,49 +47,63 @@ public static class YamlSettingsReader
             return new ConfigError($"{origin}: line {e.Start.Line}, column {e.Start.Column}: invalid YAML: {reason}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" })
-            return Seq<RawSetting>();
+            return new List<YamlEntry>();
         if (stream.Documents.Count > 1)
             return new ConfigError($"{origin}: line {stream.Documents[1].RootNode.Start.Line}: expected a single YAML document");
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
             return new ConfigError($"{origin}: expected a mapping of keys at the top level");
+        return Entries(root);
+    }
 
+    private static List<YamlEntry> Entries(YamlMappingNode mapping) =>
+        mapping.Children.Select(child => Entry(((child.Key as YamlScalarNode)?.Value ?? "").Trim(), child.Value)).ToList();
+
+    private static YamlEntry Entry(string key, YamlNode node) => node switch
+    {
+        YamlScalarNode s => new YamlEntry(key, YamlEntryKind.Scalar, s.Value, s.Style == ScalarStyle.Plain, []),
+        YamlMappingNode m => new YamlEntry(key, YamlEntryKind.Mapping, null, false, Entries(m)),
+        _ => new YamlEntry(key, YamlEntryKind.Sequence, null, false, []),
+    };
+
+    private static Parsed<List<RawSetting>> Check(List<YamlEntry> entries, string origin, bool sectioned, string[] flatKeys)
+    {
         var settings = new List<RawSetting>();
-        foreach (var (keyNode, value) in root.Children)
+        foreach (var entry in entries)
         {
-            var key = ((keyNode as YamlScalarNode)?.Value ?? "").Trim();
+            var key = entry.Key;
             if (!sectioned)
             {
                 if (!flatKeys.Contains(key))
                     return new ConfigError($"{origin}: {key}: unknown key (known keys: {string.Join(", ", flatKeys)})");
-                settings.Add(ToRaw(key, value, origin));
+                settings.Add(ToRaw(key, entry, origin));
                 continue;
             }
             if (ConfigKeys.TopLevel.Contains(key))
             {
-                settings.Add(ToRaw(key, value, origin));
+                settings.Add(ToRaw(key, entry, origin));
                 continue;
             }
             if (!ConfigKeys.Sections.TryGetValue(key, out var keys))
                 return new ConfigError($"{origin}: {key}: unknown key (known keys: {ConfigKeys.KnownSectionsText})");
-            if (value is YamlScalarNode { Value: null or "" or "~" }) continue; // an empty section keeps its defaults
-            if (value is not YamlMappingNode section)
+            if (entry is { Kind: YamlEntryKind.Scalar, Value: null or "" or "~" }) continue; // an empty section keeps its defaults
+            if (entry.Kind != YamlEntryKind.Mapping)
                 return new ConfigError($"{origin}: {key}: expected a section of keys ({string.Join(", ", keys)})");
-            foreach (var (innerKeyNode, innerValue) in section.Children)
+            foreach (var innerEntry in entry.Children)
             {
-                var inner = ((innerKeyNode as YamlScalarNode)?.Value ?? "").Trim();
+                var inner = innerEntry.Key;
                 if (!keys.Contains(inner))
                     return new ConfigError($"{origin}: {key}.{inner}: unknown key (known keys in {key}: {string.Join(", ", keys)})");
-                settings.Add(ToRaw($"{key}.{inner}", innerValue, origin));
+                settings.Add(ToRaw($"{key}.{inner}", innerEntry, origin));
             }
         }
-        return toSeq(settings);
+        return settings;
     }
 
-    private static RawSetting ToRaw(string key, YamlNode node, string origin) => node switch
+    private static RawSetting ToRaw(string key, YamlEntry entry, string origin) => entry switch
     {
-        YamlScalarNode { Value: "~" or "null" or "" } s when s.Style == YamlDotNet.Core.ScalarStyle.Plain => new RawSetting(key, null, origin),
-        YamlScalarNode s => new RawSetting(key, s.Value, origin),
-        YamlSequenceNode => new RawSetting(key, null, origin, "a list"),
+        { Kind: YamlEntryKind.Scalar, Value: "~" or "null" or "", Plain: true } => new RawSetting(key, null, origin),
+        { Kind: YamlEntryKind.Scalar } => new RawSetting(key, entry.Value, origin),
+        { Kind: YamlEntryKind.Sequence } => new RawSetting(key, null, origin, "a list"),
         _ => new RawSetting(key, null, origin, "a mapping"),
     };
 }

@@ -25,23 +25,38 @@ public static class LogSetup
     /// <param name="toFile">False for short CLI commands, which log to the console only.</param>
     public static Logger Create(LoggingOptions options, SecretRedactor redactor, bool toFile)
     {
+        ILogEventSink inner;
+        if (toFile)
+        {
+            // Logs hold message text and group names: only the daemon's user may read them (F10).
+            Security.PrivateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.File))!);
+            inner = Sinks(toFile: true, options.File);
+        }
+        else
+        {
+            // Most short commands log nothing: the console sink (its template, theme and writers) is built at the
+            // first event instead of at every start (issue 16).
+            inner = new DeferredSink(() => Sinks(toFile: false, options.File));
+        }
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(LevelOf(options.Level))
+            .WriteTo.Sink(new RedactingSink(inner, redactor))
+            .CreateLogger();
+    }
+
+    private static Logger Sinks(bool toFile, string file)
+    {
         // Console lines go to standard error, so standard output stays for command output.
         var sinks = new LoggerConfiguration().MinimumLevel.Verbose()
             .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (toFile)
         {
-            // Logs hold message text and group names: only the daemon's user may read them (F10).
-            Security.PrivateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.File))!);
             // Size-based rolling keeps the current file at the configured name (logs/nanoclaw.log); older ones get _001, _002…
-            sinks = sinks.WriteTo.File(options.File, outputTemplate: FileTemplate, fileSizeLimitBytes: FileSizeLimitBytes,
+            sinks = sinks.WriteTo.File(file, outputTemplate: FileTemplate, fileSizeLimitBytes: FileSizeLimitBytes,
                 rollOnFileSizeLimit: true, retainedFileCountLimit: RetainedFiles,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
-        var inner = sinks.CreateLogger();
-        return new LoggerConfiguration()
-            .MinimumLevel.Is(LevelOf(options.Level))
-            .WriteTo.Sink(new RedactingSink(inner, redactor))
-            .CreateLogger();
+        return sinks.CreateLogger();
     }
 }
