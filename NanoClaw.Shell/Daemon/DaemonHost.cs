@@ -34,6 +34,8 @@ public static class DaemonHost
     {
         var options = context.Options;
         var log = context.Log;
+        // Before any Map<string, V> with two keys: LanguageExt's own class-instance scan costs ~45 MB (issue 16).
+        LanguageExtSupport.ClassInstanceRegistry.Install();
         var clock = TimeProvider.System;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         log.Information("NanoClaw starting in {Root} (assistant {Name}, zone {Zone})", context.ProjectRoot, options.Assistant.Name, options.TimeZone);
