@@ -178,6 +178,7 @@ public static class DaemonHost
         var routerConfig = RouterConfig.Create(options.Assistant, zone, allowlist.Current) with { IdleTimeout = TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs) };
         var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
+        using var idleTrim = Memory.IdleMemoryTrimmer.Start(clock, log); // gives idle garbage back (issue 16)
         GroupsChanged();
 
         // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
