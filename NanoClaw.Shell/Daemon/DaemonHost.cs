@@ -34,8 +34,6 @@ public static class DaemonHost
     {
         var options = context.Options;
         var log = context.Log;
-        // Before any Map<string, V> with two keys: LanguageExt's own class-instance scan costs ~45 MB (issue 16).
-        LanguageExtSupport.ClassInstanceRegistry.Install();
         var clock = TimeProvider.System;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         log.Information("NanoClaw starting in {Root} (assistant {Name}, zone {Zone})", context.ProjectRoot, options.Assistant.Name, options.TimeZone);
@@ -300,8 +298,14 @@ public static class DaemonHost
         return exitCode;
     }
 
-    private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store) =>
-        toMap(store.Groups.All().Map(g => (g.Jid, g)));
+    private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store)
+    {
+        var groups = store.Groups.All();
+        // Two keys make this map compare them: the daemon's first default-trait use, where LanguageExt would scan every
+        // assembly (~45 MB, issue 16). One group compares nothing, and then installing would only cost start-up time.
+        if (groups.Count > 1) LanguageExtSupport.ClassInstanceRegistry.Install();
+        return toMap(groups.Map(g => (g.Jid, g)));
+    }
 
     /// <summary>The WhatsApp sidecar; tests point NANOCLAW_SIDECAR_DIR/NANOCLAW_SIDECAR_SCRIPT at a fake one.</summary>
     private static SidecarOptions SidecarFor(ShellContext context)
