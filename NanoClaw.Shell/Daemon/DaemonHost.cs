@@ -176,6 +176,7 @@ public static class DaemonHost
         var routerConfig = RouterConfig.Create(options.Assistant, zone, allowlist.Current) with { IdleTimeout = TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs) };
         var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
+        using var idleTrim = Memory.IdleMemoryTrimmer.Start(clock, log); // gives idle garbage back (issue 16)
         GroupsChanged();
 
         // `nanoclaw status` asks here; the view is computed by the core from the router's last state.
@@ -297,8 +298,14 @@ public static class DaemonHost
         return exitCode;
     }
 
-    private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store) =>
-        toMap(store.Groups.All().Map(g => (g.Jid, g)));
+    private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store)
+    {
+        var groups = store.Groups.All();
+        // Two keys make this map compare them: the daemon's first default-trait use, where LanguageExt would scan every
+        // assembly (~45 MB, issue 16). One group compares nothing, and then installing would only cost start-up time.
+        if (groups.Count > 1) LanguageExtSupport.ClassInstanceRegistry.Install();
+        return toMap(groups.Map(g => (g.Jid, g)));
+    }
 
     /// <summary>The WhatsApp sidecar; tests point NANOCLAW_SIDECAR_DIR/NANOCLAW_SIDECAR_SCRIPT at a fake one.</summary>
     private static SidecarOptions SidecarFor(ShellContext context)

@@ -84,6 +84,10 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
         info.Environment["FAKE_RUNTIME_LOG"] = Path.Combine(Root, "fake-runtime.log");
         info.Environment["FAKE_RUNTIME_STATE"] = Path.Combine(Root, "fake-runtime.state");
         info.Environment["HOME"] = Root; // keeps ~/.config/nanoclaw (allowlists) of the machine out of the run
+        // DAEMON_DOTNET_X=v sets DOTNET_X=v for the daemon only (runtime knobs and JIT diagnostics, not the harness).
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value)))
+            if (key.StartsWith("DAEMON_DOTNET_", StringComparison.Ordinal)) info.Environment[key["DAEMON_".Length..]] = value;
         process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet");
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Log.Add(new DaemonLine(Clock.NowMs(), line)); };
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) Log.Add(new DaemonLine(Clock.NowMs(), line)); };

@@ -35,6 +35,7 @@ try
     await Task.Delay(TimeSpan.FromSeconds(5));
     var idle = await IdleSampler.SampleAsync(daemon.Pid, TimeSpan.FromSeconds(options.IdleSeconds));
     var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+    var smaps = SmapsSummary.Of(daemon.Pid);
 
     var paths = new[]
     {
@@ -50,6 +51,7 @@ try
         Console.WriteLine($"{p.Title,-42} {p.Count,5} {p.P50,8:0.00} {p.P90,8:0.00} {p.P99,8:0.00} {p.Max,8:0.00} {(double.IsInfinity(p.TargetP99) ? "-" : $"< {p.TargetP99:0} ms"),11}  {(double.IsInfinity(p.TargetP99) ? "" : p.Met ? "yes" : "NO")}");
     Console.WriteLine($"{"idle daemon CPU",-42} {idle.CpuPercent,8:0.000} %  over {idle.Seconds:0} s (target < 1 %)  {(idle.CpuPercent < 1 ? "yes" : "NO")}");
     Console.WriteLine($"{"idle daemon RSS",-42} {idle.RssMeanMb,8:0.0} MB mean, {idle.RssMaxMb:0.0} MB max, {idle.Threads} threads");
+    Console.WriteLine($"{"idle daemon RSS by mapping",-42} " + string.Join(", ", smaps.Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Kind} {k.Mb:0.0}"))));
     Console.WriteLine($"load average before {loadBefore}; after {loadAfter}; {Environment.ProcessorCount} cores");
     Console.WriteLine();
 
@@ -58,6 +60,8 @@ try
         summary[p.Key + "_ms"] = new Dictionary<string, double> { ["p50"] = Round(p.P50), ["p99"] = Round(p.P99), ["max"] = Round(p.Max), ["n"] = p.Count };
     summary["idle_cpu_percent"] = Math.Round(idle.CpuPercent, 3);
     summary["idle_rss_mb"] = Math.Round(idle.RssMeanMb, 1);
+    summary["idle_rss_by_mapping_mb"] = smaps.ToDictionary(k => k.Kind, k => Math.Round(k.Mb, 1));
+    summary["idle_threads"] = idle.Threads;
     summary["load_average"] = loadAfter.Split(' ')[0];
     summary["all_targets_met"] = paths.All(p => double.IsInfinity(p.TargetP99) || p.Met) && idle.CpuPercent < 1;
     Console.WriteLine(JsonSerializer.Serialize(summary));
