@@ -75,9 +75,7 @@ public static class DaemonHost
                     options.Media.MaxBytesPerGroupPerDay,
                     () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)),
                 // Voice notes are transcribed before the agent runs when media.transcription_url is set.
-                Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
-                    : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
-                        context.Credentials.TranscriptionApiKey, log),
+                Transcriber = TranscriberFor(context),
             };
             channels.Add(whatsapp);
         }
@@ -93,9 +91,7 @@ public static class DaemonHost
                     Media = new NanoClaw.Shell.Media.InboundMediaStore(new NanoClaw.Shell.Media.InboundMediaSettings(
                         Path.Combine(options.Paths.DataDir, "media"), options.Media.MaxFileBytes, options.Media.MaxBytesPerGroupPerDay,
                         () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), clock),
-                    Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
-                        : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
-                            context.Credentials.TranscriptionApiKey, log),
+                    Transcriber = TranscriberFor(context),
                     SendProgress = new Telegram.StoreTelegramSendProgress(store),
                 });
             else
@@ -296,6 +292,16 @@ public static class DaemonHost
         log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
         return exitCode;
     }
+
+    /// <summary>
+    /// The voice-note transcriber when media.transcription_url is set. Its own method so that the daemon's start does
+    /// not load System.Net.Http when transcription is off (issue 16: assemblies at idle).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static NanoClaw.Shell.Media.VoiceTranscriber? TranscriberFor(ShellContext context) =>
+        context.Options.Media.TranscriptionUrl.Length == 0 ? null
+            : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), context.Options.Media.TranscriptionUrl, context.Options.Media.TranscriptionModel,
+                context.Credentials.TranscriptionApiKey, context.Log);
 
     private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store) =>
         toMap(store.Groups.All().Map(g => (g.Jid, g)));
