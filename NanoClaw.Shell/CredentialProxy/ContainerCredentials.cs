@@ -27,6 +27,7 @@ public sealed class ContainerCredentials : IAsyncDisposable
 
     private readonly Func<string, RunCredentials> forRun;
     private readonly CredentialProxyServer? proxy;
+    private DeferredProxy? deferred;
 
     private ContainerCredentials(Func<string, RunCredentials> forRun, CredentialProxyServer? proxy)
     {
@@ -48,8 +49,18 @@ public sealed class ContainerCredentials : IAsyncDisposable
     /// <paramref name="cli"/> on this host; a reason when it is configured but cannot run.
     /// </summary>
     /// <param name="counted">Called with the container name and tokens of each Messages API answer the proxy forwards.</param>
+    public static Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ContainerCli cli,
+        ILogger log, CancellationToken ct, Action<string, NanoClaw.Core.Usage.ApiTokens>? counted = null) =>
+        StartAsync(options, credentials, cli, log, ct, counted, lazy: false);
+
+    /// <summary>
+    /// As <see cref="StartAsync(NanoClawOptions, Credentials, ContainerCli, ILogger, CancellationToken, Action{string, NanoClaw.Core.Usage.ApiTokens}?)"/>,
+    /// but with <paramref name="lazy"/> and the per-run socket transport the proxy's server (Kestrel + YARP) starts with
+    /// the first <see cref="ForRun"/>, not now: what can fail for a reason of this host (the plan, the credentials, the
+    /// socket directory) is still checked now. The TCP transport always starts at once (its port may be taken).
+    /// </summary>
     public static async Task<Either<string, ContainerCredentials>> StartAsync(NanoClawOptions options, Credentials credentials, ContainerCli cli,
-        ILogger log, CancellationToken ct, Action<string, NanoClaw.Core.Usage.ApiTokens>? counted = null)
+        ILogger log, CancellationToken ct, Action<string, NanoClaw.Core.Usage.ApiTokens>? counted, bool lazy)
     {
         if (!options.Container.CredentialProxy)
         {
@@ -63,15 +74,19 @@ public sealed class ContainerCredentials : IAsyncDisposable
         var tcp = plan.Case as ProxyTransportPlan.Tcp;
         var proxyCredentials = ProxyCredentials.From(credentials);
         if (proxyCredentials.Case is string bad) return Left<string, ContainerCredentials>(bad);
+        var socketDir = SocketDir(options.Paths.DataDir);
+        Action<ProxyRun, NanoClaw.Core.Usage.ApiTokens>? countedRun = counted is null ? null : (run, tokens) => counted(run.Container, tokens);
         try
         {
-            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, SocketDir(options.Paths.DataDir), log, ct, tcp,
-                counted is null ? null : (run, tokens) => counted(run.Container, tokens));
-            return new ContainerCredentials(name =>
+            if (lazy && tcp is null)
             {
-                var lease = server.OpenRun(name);
-                return new RunCredentials(lease.Environment, Optional(lease.Run.SocketPath).Filter(p => p.Length > 0), lease);
-            }, server);
+                ProxySocketDir.Prepare(socketDir);
+                var deferred = new DeferredProxy((ProxyCredentials)proxyCredentials.Case!, socketDir, log, countedRun);
+                log.Information("Credential proxy ready on per-run sockets in {Dir}; its server starts with the first container", socketDir);
+                return new ContainerCredentials(deferred.ForRun, null) { deferred = deferred };
+            }
+            var server = await CredentialProxyServer.StartAsync((ProxyCredentials)proxyCredentials.Case!, socketDir, log, ct, tcp, countedRun);
+            return new ContainerCredentials(name => ForRunOf(server, name), server);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or UnauthorizedAccessException)
         {
@@ -81,9 +96,66 @@ public sealed class ContainerCredentials : IAsyncDisposable
         }
     }
 
+    private static RunCredentials ForRunOf(CredentialProxyServer server, string name)
+    {
+        var lease = server.OpenRun(name);
+        return new RunCredentials(lease.Environment, Optional(lease.Run.SocketPath).Filter(p => p.Length > 0), lease);
+    }
+
+    /// <summary>True once the proxy's server runs (at once, or after the first run with a lazy start).</summary>
+    public bool ServerStarted => proxy is not null || deferred?.Started == true;
+
     public async ValueTask DisposeAsync()
     {
         if (proxy is not null) await proxy.DisposeAsync();
+        if (deferred is not null) await deferred.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The proxy's server started by the first run that needs it (Daemon/README.md, "Start and stop of the servers"):
+    /// until then no Kestrel or YARP code is loaded. Concurrent first runs wait for the one start; a start that fails
+    /// fails that run (the container runner reports it) and the next run tries again.
+    /// </summary>
+    private sealed class DeferredProxy(ProxyCredentials credentials, string socketDir, ILogger log, Action<ProxyRun, NanoClaw.Core.Usage.ApiTokens>? counted)
+        : IAsyncDisposable
+    {
+        private readonly Lock gate = new();
+        private CredentialProxyServer? server;
+        private bool disposed;
+
+        public bool Started => Volatile.Read(ref server) is not null;
+
+        public RunCredentials ForRun(string name)
+        {
+            lock (gate)
+            {
+                if (disposed) throw new IOException("the daemon is stopping");
+                if (server is null)
+                {
+                    try
+                    {
+                        // On the group's worker thread, once per daemon; Kestrel with the run-socket transport binds nothing.
+                        server = CredentialProxyServer.StartAsync(credentials, socketDir, log, CancellationToken.None, null, counted).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or UnauthorizedAccessException)
+                    {
+                        throw new IOException($"the credential proxy could not start: {e.Message}", e);
+                    }
+                }
+                return ForRunOf(server, name);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            CredentialProxyServer? started;
+            lock (gate)
+            {
+                disposed = true;
+                started = server;
+            }
+            if (started is not null) await started.DisposeAsync();
+        }
     }
 
     private sealed class Nothing : IDisposable

@@ -72,7 +72,7 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         NanoClaw.Core.Containers.ProxyTransportPlan.Tcp? tcp = null, Action<ProxyRun, NanoClaw.Core.Usage.ApiTokens>? counted = null)
     {
         log = log.ForContext<CredentialProxyServer>();
-        PrepareSocketDir(socketDir);
+        ProxySocketDir.Prepare(socketDir);
         var transport = new RunSocketTransport();
         var tokens = new RunTokens();
         var builder = WebApplication.CreateSlimBuilder();
@@ -220,17 +220,6 @@ public sealed class CredentialProxyServer : IAsyncDisposable
             try { File.Delete(path); } catch (IOException) { }
             log.Debug("Credential proxy socket {Path} of {Container} closed", path, containerName);
         });
-    }
-
-    private static void PrepareSocketDir(string dir)
-    {
-        var info = new DirectoryInfo(dir);
-        if (info.LinkTarget is not null) throw new IOException($"{dir} is a symbolic link; the proxy's socket directory must be a real directory");
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the credential proxy needs Unix sockets with file modes");
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // Sockets of a daemon that died without cleaning up.
-        foreach (var stale in Directory.EnumerateFiles(dir, "*.sock")) File.Delete(stale);
     }
 
     private static Task Refuse(HttpContext http, ProxyRefusal refusal)

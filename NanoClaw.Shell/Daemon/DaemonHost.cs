@@ -75,9 +75,7 @@ public static class DaemonHost
                     options.Media.MaxBytesPerGroupPerDay,
                     () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)),
                 // Voice notes are transcribed before the agent runs when media.transcription_url is set.
-                Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
-                    : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
-                        context.Credentials.TranscriptionApiKey, log),
+                Transcriber = TranscriberFor(context),
             };
             channels.Add(whatsapp);
         }
@@ -93,9 +91,7 @@ public static class DaemonHost
                     Media = new NanoClaw.Shell.Media.InboundMediaStore(new NanoClaw.Shell.Media.InboundMediaSettings(
                         Path.Combine(options.Paths.DataDir, "media"), options.Media.MaxFileBytes, options.Media.MaxBytesPerGroupPerDay,
                         () => store.Groups.All().ToDictionary(g => g.Jid, g => g.Folder)), clock),
-                    Transcriber = options.Media.TranscriptionUrl.Length == 0 ? null
-                        : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), options.Media.TranscriptionUrl, options.Media.TranscriptionModel,
-                            context.Credentials.TranscriptionApiKey, log),
+                    Transcriber = TranscriberFor(context),
                     SendProgress = new Telegram.StoreTelegramSendProgress(store),
                 });
             else
@@ -118,7 +114,8 @@ public static class DaemonHost
 
         // Credential proxy (SPEC §7): each run gets its own socket and run token instead of the real credentials.
         // The proxy counts each answer's tokens on the host (unforgeable by the agent): stored per run, and a metric.
-        // It needs only the detected runtime's CLI, so its Kestrel starts while the runtime comes up and orphans stop.
+        // It needs only the detected runtime's CLI, so it is set up while the runtime comes up and orphans stop; its
+        // Kestrel + YARP server starts with the first container (lazy: never loaded by a daemon that runs no agent).
         var proxyUsage = new Usage.UsageRecorder(store, clock, log);
         Telemetry.NanoClawMetrics? proxyMetrics = null;
         var proxyStart = Task.Run(() => ContainerCredentials.StartAsync(options, context.Credentials, rt.Cli, log, stopping.Token, (container, tokens) =>
@@ -126,7 +123,7 @@ public static class DaemonHost
             proxyUsage.ProxyCounted(container, tokens);
             proxyMetrics?.Tokens(Core.Containers.ContainerNaming.Parse(container).Map(p => p.Folder).IfNone("unknown"), Telemetry.NanoClawMetrics.SourceProxy,
                 tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
-        }));
+        }, lazy: true));
         servers.Adopt(proxyStart.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Case as IAsyncDisposable : null, TaskScheduler.Default));
         if (!await rt.EnsureRunningAsync(TimeSpan.FromMinutes(3), stopping.Token))
         {
@@ -183,13 +180,18 @@ public static class DaemonHost
         Core.Status.DaemonStatus CurrentStatus() => Core.Status.StatusView.From(loop.Current ?? initial,
             channels.Select(c => new Core.Status.ChannelStatus(c.Name, c.IsConnected)).ToSeq(), performer.Containers(),
             store.Tasks.ListAll(), store.Usage.LastErrors().Map(e => new Core.Status.GroupErrorStatus(e.GroupFolder, e.StartedAt, e.Error.IfNone(e.Outcome))));
-        // The dashboard (127.0.0.1 only) shows the same status facts, live: every fold wakes its event streams. Its
-        // Kestrel starts while the inbound side is wired and the channels connect; "running" waits for it.
-        var dashboardStart = Task.Run(() => Dashboard.DashboardServer.TryStartAsync(options.Dashboard,
+        // The dashboard (127.0.0.1 only) shows the same status facts, live: every fold wakes its event streams. Its port
+        // is bound and recorded now; its Kestrel starts with the first connection (Dashboard/LazyDashboard).
+        var dashboard = Dashboard.DashboardServer.TryStart(options.Dashboard,
             new Dashboard.DashboardSources(store, CurrentStatus, zone, clock, options.Tasks,
                 ContainerRunnerOptions.From(options, context.ProjectRoot).RunLogsDir, () => { GroupsChanged(); TasksChanged(); }),
-            options.Paths.StoreDir, log, stopping.Token));
-        servers.Adopt(dashboardStart.ContinueWith(t => t.IsCompletedSuccessfully ? (IAsyncDisposable?)t.Result : null, TaskScheduler.Default));
+            options.Paths.StoreDir, log);
+        if (dashboard is not null)
+        {
+            servers.Add(dashboard);
+            loop.Folded += dashboard.Notify;
+            performer.ContainersChanged += dashboard.Notify;
+        }
 
         // Inbound: stored first, then fed to the pipeline.
         // A one-time code (`nanoclaw auth telegram`) sent from an unregistered private chat of any channel pairs it.
@@ -255,12 +257,6 @@ public static class DaemonHost
         }));
         servers.Add(Control.ControlServer.Start(Path.Combine(options.Paths.DataDir, Control.ControlServer.FileName),
             () => Control.StatusJson.Render(CurrentStatus()), log));
-        var dashboard = await dashboardStart;
-        if (dashboard is not null)
-        {
-            loop.Folded += dashboard.Notify;
-            performer.ContainersChanged += dashboard.Notify;
-        }
         log.Information("NanoClaw running: {Channels}; {Groups} groups; runtime {Runtime}",
             string.Join(", ", channels.Select(c => c.Name)), store.Groups.All().Count, rt.Executable);
 
@@ -297,6 +293,16 @@ public static class DaemonHost
         log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
         return exitCode;
     }
+
+    /// <summary>
+    /// The voice-note transcriber when media.transcription_url is set. Its own method so that the daemon's start does
+    /// not load System.Net.Http when transcription is off (issue 16: assemblies at idle).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static NanoClaw.Shell.Media.VoiceTranscriber? TranscriberFor(ShellContext context) =>
+        context.Options.Media.TranscriptionUrl.Length == 0 ? null
+            : new NanoClaw.Shell.Media.VoiceTranscriber(new HttpClient(), context.Options.Media.TranscriptionUrl, context.Options.Media.TranscriptionModel,
+                context.Credentials.TranscriptionApiKey, context.Log);
 
     private static Map<string, RegisteredGroup> GroupsByJid(NanoClawStore store)
     {

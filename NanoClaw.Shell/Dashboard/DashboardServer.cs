@@ -46,6 +46,7 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly DashboardSources sources;
     private readonly string storeDir;
     private readonly ILogger log;
+    private AcceptedSocketTransport? transport;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DashboardServer(WebApplication app, DashboardSources sources, string storeDir, ILogger log)
@@ -72,14 +73,41 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         log = log.ForContext<DashboardServer>();
         var token = DashboardToken.LoadOrCreate(storeDir);
+        var server = await StartKestrelAsync(sources, storeDir, token, log, k => k.Listen(IPAddress.Loopback, port), null, ct);
+        server.Port = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a).Port).First();
+        DashboardToken.WritePort(storeDir, server.Port);
+        log.Information("Dashboard listening on http://127.0.0.1:{Port}/ (open the link `nanoclaw dashboard url` prints)", server.Port);
+        return server;
+    }
+
+    /// <summary>
+    /// Starts Kestrel on connections accepted elsewhere (<see cref="LazyDashboard"/>: the port is bound and recorded
+    /// at the daemon's start, Kestrel starts with the first connection).
+    /// </summary>
+    internal static async Task<DashboardServer> StartOnAcceptedAsync(DashboardSources sources, string storeDir, string token, int port,
+        System.Threading.Channels.ChannelReader<System.Net.Sockets.Socket> accepted, ILogger log, CancellationToken ct)
+    {
+        var transport = new AcceptedSocketTransport(accepted);
+        var server = await StartKestrelAsync(sources, storeDir, token, log, k => k.Listen(AcceptedSocketTransport.Endpoint), transport, ct);
+        server.Port = port;
+        server.transport = transport;
+        return server;
+    }
+
+    private static async Task<DashboardServer> StartKestrelAsync(DashboardSources sources, string storeDir, string token, ILogger log,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions> listen, AcceptedSocketTransport? transport, CancellationToken ct)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64 * 1024;
-            k.Listen(IPAddress.Loopback, port);
+            listen(k);
         });
+        // Registered after Kestrel's own socket transport, so Kestrel asks this one first (it binds only its endpoint).
+        if (transport is not null) builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>(transport);
         var app = builder.Build();
         var server = new DashboardServer(app, sources, storeDir, log) { Token = token };
         var access = new DashboardAccess(token, () => server.Port);
@@ -124,26 +152,22 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/runs/{id:long}/log", (HttpContext http, long id) => server.LogAsync(http, id));
         app.MapPost("/api/tasks/{id}/{action}", (HttpContext http, string id, string action) => server.TaskAsync(http, id, action));
         await app.StartAsync(ct);
-        server.Port = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a).Port).First();
-        DashboardToken.WritePort(storeDir, server.Port);
-        log.Information("Dashboard listening on http://127.0.0.1:{Port}/ (open the link `nanoclaw dashboard url` prints)", server.Port);
         return server;
     }
 
     /// <summary>
     /// The daemon's dashboard when <paramref name="options"/> enable it; null when off or when it cannot listen (the
-    /// port is taken): the daemon runs on without it, saying why.
+    /// port is taken): the daemon runs on without it, saying why. The port is bound and recorded now; Kestrel starts
+    /// with the first connection (<see cref="LazyDashboard"/>).
     /// </summary>
-    public static async Task<DashboardServer?> TryStartAsync(Core.Config.DashboardOptions options, DashboardSources sources, string storeDir,
-        ILogger log, CancellationToken ct)
+    public static LazyDashboard? TryStart(Core.Config.DashboardOptions options, DashboardSources sources, string storeDir, ILogger log)
     {
         if (!options.Enabled) return null;
         try
         {
-            return await StartAsync(sources, storeDir, options.Port, log, ct);
+            return LazyDashboard.Listen(sources, storeDir, options.Port, log);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             log.Warning("Dashboard not started: cannot listen on 127.0.0.1:{Port}: {Error}", options.Port, e.Message);
             return null;
@@ -290,5 +314,6 @@ public sealed class DashboardServer : IAsyncDisposable
         {
         }
         await app.DisposeAsync();
+        if (transport is not null) await transport.DisposeAsync();
     }
 }

@@ -13,14 +13,24 @@ namespace NanoClaw.Shell.Telemetry;
 /// </summary>
 public static class MetricsExport
 {
-    /// <summary>The provider exporting the <see cref="NanoClawMetrics.MeterName"/> meter, or null when telemetry is off.</summary>
-    public static MeterProvider? Start(TelemetryOptions options, ILogger log)
+    /// <summary>
+    /// The provider (a <see cref="MeterProvider"/>) exporting the <see cref="NanoClawMetrics.MeterName"/> meter, or null when
+    /// telemetry is off. Typed <see cref="IDisposable"/> and built in another method so that a daemon with telemetry off
+    /// never loads the OpenTelemetry assemblies (issue 16: fewer assemblies and less start-up work at idle).
+    /// </summary>
+    public static IDisposable? Start(TelemetryOptions options, ILogger log)
     {
         if (!options.Enabled)
         {
             log.Debug("Telemetry off (telemetry.otlp_endpoint is empty)");
             return null;
         }
+        return Build(options, log);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static MeterProvider Build(TelemetryOptions options, ILogger log)
+    {
         var endpoint = MetricsUrl(options.OtlpEndpoint);
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("nanoclaw", serviceVersion: typeof(MetricsExport).Assembly.GetName().Version?.ToString()))
