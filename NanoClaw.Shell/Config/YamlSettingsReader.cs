@@ -46,6 +46,12 @@ public static class YamlSettingsReader
             var reason = (e.InnerException?.Message ?? e.Message).Split('\n')[0].Trim();
             return new ConfigError($"{origin}: line {e.Start.Line}, column {e.Start.Column}: invalid YAML: {reason}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's parser throws this (not a YamlException) for some documents, e.g. a "..." end marker with
+            // content after it on the first line; it carries no position. Still one line naming the file, never a trace.
+            return new ConfigError($"{origin}: invalid YAML: {e.Message.Split('\n')[0].Trim()}");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" })
             return new List<YamlEntry>();
         if (stream.Documents.Count > 1)

@@ -27,6 +27,9 @@ public sealed class CliConfigErrorTests : IDisposable
     [InlineData("timezone: Atlantis/Capital\n", "config.yml: timezone: expected an IANA time zone id such as \"Europe/Berlin\" or \"UTC\", got \"Atlantis/Capital\"")]
     [InlineData("channels:\n  signal: true\n", "config.yml: channels.signal: unknown key (known keys in channels: whatsapp, local_chat, telegram, telegram_api_base_url, telegram_poll_timeout_s)")]
     [InlineData("assistant:\n  name: \"Andy\n", "config.yml: line 2, column 9: invalid YAML: While scanning a quoted scalar, found unexpected end of stream.")]
+    // YamlDotNet throws InvalidOperationException, not YamlException, for these (it crashed with a stack trace before).
+    [InlineData("...\nfoo\n", "config.yml: invalid YAML: The scanner should contain no more tokens.")]
+    [InlineData("... foo: bar\n", "config.yml: invalid YAML: The scanner should contain no more tokens.")]
     public void Bad_config_yml_exits_2_with_one_clear_line(string yaml, string expected)
     {
         File.WriteAllText(Path.Combine(dir, "config.yml"), yaml);
