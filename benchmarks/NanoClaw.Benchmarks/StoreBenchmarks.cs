@@ -9,7 +9,7 @@ namespace NanoClaw.Benchmarks;
 
 /// <summary>
 /// The store on the inbound path: a real SQLite file in WAL mode (as the daemon opens it) holding 20 000 messages in
-/// 50 chats. Storing one message (chat row + message, one transaction) and reading one chat's 20-message batch.
+/// 50 chats. Storing one message (the daemon's path: one INSERT in its own implicit transaction; the chat row only when the foreign key refuses) and reading one chat's 20-message batch.
 /// </summary>
 [MemoryDiagnoser]
 public class StoreBenchmarks
