@@ -30,7 +30,7 @@ internal sealed class RunSocketTransport : IConnectionListenerFactory, IConnecti
     public bool CanBind(EndPoint endpoint) => endpoint is RunSocketsEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IConnectionListener>(new Listener(endpoint, accepted.Reader));
+        ValueTask.FromResult<IConnectionListener>(new Kestrel.ChannelConnectionListener<ConnectionContext>(endpoint, accepted.Reader, c => c));
 
     /// <summary>
     /// Binds <paramref name="path"/> (a stale file there is replaced) with mode 0666 and starts accepting for
@@ -116,37 +116,5 @@ internal sealed class RunSocketTransport : IConnectionListenerFactory, IConnecti
         public override AddressFamily AddressFamily => AddressFamily.Unix;
 
         public override string ToString() => "nanoclaw-run-sockets";
-    }
-
-    private sealed class Listener(EndPoint endpoint, ChannelReader<ConnectionContext> reader) : IConnectionListener
-    {
-        private readonly CancellationTokenSource unbound = new();
-
-        public EndPoint EndPoint { get; } = endpoint;
-
-        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-        {
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, unbound.Token);
-            try
-            {
-                return await reader.ReadAsync(both.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-            {
-                return null;
-            }
-        }
-
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
-        {
-            unbound.Cancel();
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            unbound.Cancel();
-            return ValueTask.CompletedTask;
-        }
     }
 }

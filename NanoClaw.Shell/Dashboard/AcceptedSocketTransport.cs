@@ -22,7 +22,7 @@ internal sealed class AcceptedSocketTransport(ChannelReader<Socket> accepted) : 
     public bool CanBind(EndPoint endpoint) => endpoint is AcceptedEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IConnectionListener>(new Listener(endpoint, accepted, contexts));
+        ValueTask.FromResult<IConnectionListener>(new Kestrel.ChannelConnectionListener<System.Net.Sockets.Socket>(endpoint, accepted, contexts.Create));
 
     public ValueTask DisposeAsync()
     {
@@ -35,37 +35,5 @@ internal sealed class AcceptedSocketTransport(ChannelReader<Socket> accepted) : 
         public override AddressFamily AddressFamily => AddressFamily.InterNetwork;
 
         public override string ToString() => "nanoclaw-dashboard";
-    }
-
-    private sealed class Listener(EndPoint endpoint, ChannelReader<Socket> reader, SocketConnectionContextFactory contexts) : IConnectionListener
-    {
-        private readonly CancellationTokenSource unbound = new();
-
-        public EndPoint EndPoint { get; } = endpoint;
-
-        public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-        {
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, unbound.Token);
-            try
-            {
-                return contexts.Create(await reader.ReadAsync(both.Token));
-            }
-            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-            {
-                return null;
-            }
-        }
-
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
-        {
-            unbound.Cancel();
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            unbound.Cancel();
-            return ValueTask.CompletedTask;
-        }
     }
 }
