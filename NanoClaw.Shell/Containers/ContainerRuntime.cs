@@ -65,6 +65,46 @@ public sealed class ContainerRuntime
     {
         var started = time.GetTimestamp();
         var attempt = 0;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timer = time.CreateTimer(_ => { try { deadline.Cancel(); } catch (ObjectDisposedException) { } }, null, maxWait, Timeout.InfiniteTimeSpan);
+        async ValueTask<CliResult> AttemptAsync(CancellationToken token)
+        {
+            attempt++;
+            var info = await InfoAsync(token);
+            if (info.Ok || Cli != ContainerCli.Apple) return info;
+            var start = RuntimeCommand.StartService(Cli).IfNone(Seq<string>());
+            log.Information("Starting the Apple Container system service ({Executable} {Args})", Executable, string.Join(' ', start));
+            await ProcessRunner.RunAsync(Executable, start, TimeSpan.FromMinutes(2), token);
+            return await InfoAsync(token);
+        }
+        try
+        {
+            // The usual start: the runtime answers the first call, and the retry pipeline (Polly) is never built or loaded.
+            var result = await AttemptAsync(deadline.Token);
+            if (!result.Ok)
+                result = await RetryAsync(result, AttemptAsync, started, maxWait, firstDelay ?? TimeSpan.FromSeconds(1), deadline.Token);
+            if (result.Ok) log.Information("Container runtime {Cli} is up (attempt {Attempt})", Cli, attempt);
+            return result.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            if (!ct.IsCancellationRequested)
+                log.Error("Container runtime {Cli} did not come up within {Max:0}s after {Attempt} attempts; containers cannot run until it does", Cli, maxWait.TotalSeconds, attempt);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Retries <paramref name="attemptAsync"/> with exponential backoff after a failed first attempt. Its own method so
+    /// that a start whose runtime answers at once does not load Polly (issue 16: assemblies at idle).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task<CliResult> RetryAsync(CliResult failed, Func<CancellationToken, ValueTask<CliResult>> attemptAsync, long started,
+        TimeSpan maxWait, TimeSpan firstDelay, CancellationToken deadline)
+    {
+        // The pipeline's first execution hands back the failed first attempt, so its first retry waits firstDelay and
+        // logs "attempt 1" exactly as if the pipeline had made that attempt itself.
+        CliResult? replay = failed;
         var pipeline = new ResiliencePipelineBuilder<CliResult>
         {
             TimeProvider = time,
@@ -72,7 +112,7 @@ public sealed class ContainerRuntime
         {
             ShouldHandle = new PredicateBuilder<CliResult>().HandleResult(r => !r.Ok),
             BackoffType = DelayBackoffType.Exponential,
-            Delay = firstDelay ?? TimeSpan.FromSeconds(1),
+            Delay = firstDelay,
             MaxDelay = TimeSpan.FromSeconds(30),
             MaxRetryAttempts = int.MaxValue,
             UseJitter = false,
@@ -84,30 +124,15 @@ public sealed class ContainerRuntime
                 return default;
             },
         }).Build();
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var timer = time.CreateTimer(_ => { try { deadline.Cancel(); } catch (ObjectDisposedException) { } }, null, maxWait, Timeout.InfiniteTimeSpan);
-        try
+        return await pipeline.ExecuteAsync(token =>
         {
-            var result = await pipeline.ExecuteAsync(async token =>
+            if (replay is { } first)
             {
-                attempt++;
-                var info = await InfoAsync(token);
-                if (info.Ok || Cli != ContainerCli.Apple) return info;
-                var start = RuntimeCommand.StartService(Cli).IfNone(Seq<string>());
-                log.Information("Starting the Apple Container system service ({Executable} {Args})", Executable, string.Join(' ', start));
-                await ProcessRunner.RunAsync(Executable, start, TimeSpan.FromMinutes(2), token);
-                return await InfoAsync(token);
-            }, deadline.Token);
-            if (result.Ok) log.Information("Container runtime {Cli} is up (attempt {Attempt})", Cli, attempt);
-            return result.Ok;
-        }
-        catch (OperationCanceledException)
-        {
-            if (!ct.IsCancellationRequested)
-                log.Error("Container runtime {Cli} did not come up within {Max:0}s after {Attempt} attempts; containers cannot run until it does", Cli, maxWait.TotalSeconds, attempt);
-            return false;
-        }
+                replay = null;
+                return ValueTask.FromResult(first);
+            }
+            return attemptAsync(token);
+        }, deadline);
     }
 
     /// <summary>Names of running <c>nanoclaw-*</c> containers.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace NanoClaw.Shell.Store;
@@ -8,14 +6,17 @@ namespace NanoClaw.Shell.Store;
 /// Tells whether a store needs no migration step at all, so an open can skip the legacy upgrade, Evolve and the
 /// folder index (issue 16: Evolve alone was ~60 ms of the 0.4 s a CLI command took). Current means: Evolve recorded
 /// exactly the embedded <c>V*.sql</c> scripts, each successful and with the checksum Evolve computes for the text now
-/// embedded (MD5 of its UTF-8 text, upper-case hex), and the folder index exists. Anything else (a new or edited
+/// embedded (MD5 of its UTF-8 text, upper-case hex, as listed in <see cref="MigrationChecksums"/>), and the folder index exists. Anything else (a new or edited
 /// script, a failed row, a missing table or index, any error) is "not current" and the full path runs, which is also
 /// where Evolve reports an edited script.
 /// </summary>
 internal static class MigrationCheck
 {
-    /// <summary>The embedded scripts as Evolve names them (<c>V1__x.sql</c>) with their checksums.</summary>
-    internal static readonly Lazy<IReadOnlyDictionary<string, string>> Embedded = new(ReadEmbedded);
+    /// <summary>
+    /// The embedded scripts as Evolve names them (<c>V1__x.sql</c>) with their checksums from
+    /// <see cref="MigrationChecksums"/>; a script that table does not list gets no checksum, so no store is current.
+    /// </summary>
+    internal static readonly Lazy<IReadOnlyDictionary<string, string>> Embedded = new(() => ExpectedFor(EmbeddedNames()));
 
     public static bool IsCurrent(SqliteConnection connection)
     {
@@ -52,21 +53,27 @@ internal static class MigrationCheck
         }
     }
 
-    private static IReadOnlyDictionary<string, string> ReadEmbedded()
+    /// <summary>The embedded <c>V*.sql</c> scripts' names, read from the manifest (nothing is hashed).</summary>
+    internal static IReadOnlyList<string> EmbeddedNames()
     {
-        var assembly = typeof(MigrationCheck).Assembly;
-        var scripts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in assembly.GetManifestResourceNames())
+        var names = new List<string>();
+        foreach (var resource in typeof(MigrationCheck).Assembly.GetManifestResourceNames())
         {
             if (!resource.StartsWith(StoreMigrator.ResourcePrefix + ".", StringComparison.Ordinal) ||
                 !resource.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)) continue;
             var parts = resource.Split('.');
             var name = parts[^2] + "." + parts[^1];
-            if (!name.StartsWith('V')) continue;
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var text = new StreamReader(stream, Encoding.UTF8);
-            scripts[name] = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(text.ReadToEnd())));
+            if (name.StartsWith('V')) names.Add(name);
         }
-        return scripts;
+        return names;
+    }
+
+    internal static IReadOnlyDictionary<string, string> ExpectedFor(IReadOnlyList<string> names)
+    {
+        // An unlisted script maps to a checksum no Evolve row can have, so the check fails and Evolve runs.
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+            expected[name] = MigrationChecksums.ByScript.TryGetValue(name, out var checksum) ? checksum : "";
+        return expected;
     }
 }

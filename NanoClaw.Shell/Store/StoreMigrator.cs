@@ -27,7 +27,19 @@ public static class StoreMigrator
         // The usual open (every CLI command, every daemon start): nothing to migrate, so none of the steps below runs.
         if (MigrationCheck.IsCurrent(connection)) return;
         LegacySchemaUpgrade.Apply(connection, assistantName, log);
+        var applied = RunEvolve(connection, log);
+        FolderCaseIndex.Ensure(connection, log);
+        if (applied > 0)
+            log.Information("Store migrated: {Count} migration(s) applied to {Path}", applied, databasePath);
+    }
 
+    /// <summary>
+    /// Evolve's run, in a method of its own so that an open on the fast path never loads Evolve's assembly (issue 16:
+    /// the runtime resolves a method's types when it compiles or binds it, not when a line runs).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int RunEvolve(System.Data.Common.DbConnection connection, ILogger log)
+    {
         var evolve = new Evolve(connection, message => log.Debug("Evolve: {Message}", message), DBMS.SQLite)
         {
             EmbeddedResourceAssemblies = [typeof(StoreMigrator).Assembly],
@@ -36,8 +48,6 @@ public static class StoreMigrator
             IsEraseDisabled = true,
         };
         evolve.Migrate();
-        FolderCaseIndex.Ensure(connection, log);
-        if (evolve.NbMigration > 0)
-            log.Information("Store migrated: {Count} migration(s) applied to {Path}", evolve.NbMigration, databasePath);
+        return evolve.NbMigration;
     }
 }

@@ -87,4 +87,29 @@ public sealed class MigrationCheckTests
         File.Delete(dir.DatabasePath);
         using (var c = OpenRaw(dir.DatabasePath)) Assert.False(MigrationCheck.IsCurrent(c));
     }
+
+    [Fact]
+    public void The_written_down_checksums_are_the_MD5_Evolve_computes_for_every_embedded_script()
+    {
+        // Evolve's checksum: MD5 of the script's UTF-8 text as read (BOM dropped), upper-case hex. A new or edited
+        // script fails here until MigrationChecksums lists it.
+        var assembly = typeof(StoreMigrator).Assembly;
+        var computed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(StoreMigrator.ResourcePrefix + ".V", StringComparison.Ordinal)))
+        {
+            using var text = new StreamReader(assembly.GetManifestResourceStream(resource)!, System.Text.Encoding.UTF8);
+            var parts = resource.Split('.');
+            computed[parts[^2] + "." + parts[^1]] = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(text.ReadToEnd())));
+        }
+        Assert.Equal(computed.OrderBy(kv => kv.Key), MigrationChecksums.ByScript.OrderBy(kv => kv.Key));
+        Assert.Equal(computed.Keys.Order(), MigrationCheck.EmbeddedNames().Order());
+    }
+
+    [Fact]
+    public void A_script_the_table_does_not_list_makes_no_store_current_so_Evolve_runs()
+    {
+        var expected = MigrationCheck.ExpectedFor(["V1__nanoclaw_schema.sql", "V10__not_listed.sql"]);
+        Assert.Equal(MigrationChecksums.ByScript["V1__nanoclaw_schema.sql"], expected["V1__nanoclaw_schema.sql"]);
+        Assert.Equal("", expected["V10__not_listed.sql"]);
+    }
 }
