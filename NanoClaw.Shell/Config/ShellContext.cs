@@ -99,13 +99,24 @@ public sealed class ShellContext : IDisposable
     public static int Run(ParseResult parse, string commandName, bool logToFile, Func<ShellContext, int> body) =>
         RunAsync(parse, commandName, logToFile, c => Task.FromResult(body(c))).GetAwaiter().GetResult();
 
-    /// <summary>Opens the store (migrating it) and imports NanoClaw's legacy JSON state files once.</summary>
+    /// <summary>
+    /// Opens the store (migrating it) and imports NanoClaw's legacy JSON state files, once per context: the first-run
+    /// checks and the daemon share the open (issue 16: a second open cost ~35 ms of every daemon start). A failed
+    /// open is not remembered, so the next call tries again.
+    /// </summary>
     public NanoClawStore OpenStore()
     {
-        var store = NanoClawStore.Open(Options.Paths.StoreDir, Options.Assistant.Name, Log);
-        LegacyJsonImport.Run(Options.Paths.DataDir, store, Log);
-        return store;
+        lock (storeGate)
+        {
+            if (store is not null) return store;
+            var opened = NanoClawStore.Open(Options.Paths.StoreDir, Options.Assistant.Name, Log);
+            LegacyJsonImport.Run(Options.Paths.DataDir, opened, Log);
+            return store = opened;
+        }
     }
+
+    private readonly Lock storeGate = new();
+    private NanoClawStore? store;
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 

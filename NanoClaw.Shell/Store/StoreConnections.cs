@@ -30,6 +30,7 @@ public sealed class StoreConnections
 
     public StoreConnections(string databasePath, bool foreignKeys = true)
     {
+        SqliteProcessSettings.Ensure();
         DatabasePath = databasePath;
         ForeignKeys = foreignKeys;
         connectionString = new SqliteConnectionStringBuilder
