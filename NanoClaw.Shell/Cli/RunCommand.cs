@@ -18,17 +18,19 @@ public static class RunCommand
         {
             // First thing: from here on SIGTERM/SIGINT mean "stop gracefully, exit 0" (Daemon/README.md, "Stop signals").
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, StopSignals.Register());
+            int exitCode;
             try
             {
-                return await ShellContext.RunAsync(parse, "run", logToFile: true, async context =>
+                exitCode = await ShellContext.RunAsync(parse, "run", logToFile: true, async context =>
                     parse.GetValue(noSetupCheck) || await FirstRunGuide.CheckAsync(context, Console.Error, stop.Token)
                         ? await DaemonHost.RunAsync(context, stop.Token)
                         : CliExit.NotSetUp);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                return 0; // stopped before the daemon was up: nothing to drain, a clean stop all the same
+                exitCode = 0; // stopped before the daemon was up: nothing to drain, a clean stop all the same
             }
+            return DaemonExit.Now(exitCode);
         });
         return command;
     }

@@ -120,5 +120,10 @@ public sealed class ShellContext : IDisposable
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 
-    public void Dispose() => Log.Dispose();
+    /// <summary>Closes the store this context opened (its WAL folded into the database file), then flushes the log.</summary>
+    public void Dispose()
+    {
+        lock (storeGate) store?.Close();
+        Log.Dispose();
+    }
 }

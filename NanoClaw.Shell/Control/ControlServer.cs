@@ -1,3 +1,4 @@
+using NanoClaw.Shell.Sockets;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -49,17 +50,9 @@ public sealed class ControlServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!stop.IsCancellationRequested)
+        // Ends when the dispose closes the listener (Sockets/ListenerAccept: no exception at stop).
+        while (!stop.IsCancellationRequested && await listener.AcceptOrNullAsync() is { } client)
         {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
             _ = ServeAsync(client);
         }
     }

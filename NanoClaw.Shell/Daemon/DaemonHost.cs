@@ -278,7 +278,8 @@ public static class DaemonHost
         performer.BeginShutdown();
         foreach (var a in attachments) a.Dispose();
         await loop.DrainAsync().WaitAsync(TimeSpan.FromSeconds(5));
-        foreach (var channel in channels)
+        // Channels and servers close side by side: neither needs the other any more (issue 16: stop time).
+        await Task.WhenAll(channels.Select(async channel =>
         {
             try
             {
@@ -288,8 +289,7 @@ public static class DaemonHost
             {
                 log.Warning("Disconnecting {Channel} failed: {Error}", channel.Name, e.Message);
             }
-        }
-        await servers.DisposeAsync();
+        }).Append(servers.DisposeAsync().AsTask()));
         log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
         return exitCode;
     }

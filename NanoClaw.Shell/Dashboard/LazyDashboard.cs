@@ -1,3 +1,4 @@
+using NanoClaw.Shell.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -73,17 +74,9 @@ public sealed class LazyDashboard : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (true)
+        // Ends when the dispose closes the listener (Sockets/ListenerAccept: no exception at stop).
+        while (await listener.AcceptOrNullAsync() is { } client)
         {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return; // stopping
-            }
             // The first connection starts Kestrel; connections arriving meanwhile wait in the listen backlog.
             if (server is null && !await StartServerAsync())
             {

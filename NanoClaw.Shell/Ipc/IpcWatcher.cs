@@ -116,8 +116,11 @@ public sealed partial class IpcWatcher : IDisposable
     {
         try
         {
-            await foreach (var inbox in ready.Reader.ReadAllAsync(stopping.Token))
+            // Not cancelled by token: Dispose completes the channel, so an idle worker ends without throwing (one
+            // exception per worker at every daemon stop before, issue 16); an inbox still queued at stop is left alone.
+            await foreach (var inbox in ready.Reader.ReadAllAsync())
             {
+                if (stopping.IsCancellationRequested) break;
                 lock (inbox) inbox.Status = IpcInbox.Turn.Running;
                 try
                 {

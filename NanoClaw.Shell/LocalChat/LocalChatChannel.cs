@@ -1,3 +1,4 @@
+using NanoClaw.Shell.Sockets;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Reactive.Subjects;
@@ -87,17 +88,9 @@ public sealed class LocalChatChannel : IChannel, IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket socket, CancellationToken token)
     {
-        while (!token.IsCancellationRequested)
+        // Ends when DisconnectAsync closes the listener (Sockets/ListenerAccept: no exception at stop).
+        while (!token.IsCancellationRequested && await socket.AcceptOrNullAsync() is { } accepted)
         {
-            Socket accepted;
-            try
-            {
-                accepted = await socket.AcceptAsync(token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
             var client = new Client(accepted);
             clients.TryAdd(client, 0);
             _ = ServeAsync(client, token);

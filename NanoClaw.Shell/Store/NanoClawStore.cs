@@ -37,6 +37,12 @@ public sealed class NanoClawStore
     public UsageRepository Usage { get; }
 
     /// <summary>
+    /// Closes the store's connections at the daemon's stop (<see cref="StoreConnections.Close"/>): the database file is
+    /// complete afterwards, its WAL folded in. A repository used after this opens a connection again.
+    /// </summary>
+    public void Close() => Connections.Close();
+
+    /// <summary>
     /// Opens (creating if needed) <c>{storeDir}/messages.db</c> and migrates it, upgrading a NanoClaw database in place.
     /// <paramref name="assistantName"/> drives the bot-message backfill of an upgraded NanoClaw database.
     /// </summary>

@@ -38,7 +38,8 @@ public sealed class StoreConnections
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             ForeignKeys = foreignKeys,
-            Pooling = true,
+            // The migrator's connection (foreign keys off) is opened once per process: not pooled, so it is really closed.
+            Pooling = foreignKeys,
             DefaultTimeout = BusyTimeoutMs / 1000,
         }.ToString();
     }
@@ -91,6 +92,18 @@ public sealed class StoreConnections
     public void CloseKept()
     {
         while (idlePrepared.TryTake(out var kept)) kept.Dispose();
+    }
+
+    /// <summary>
+    /// Closes the kept connections and this file's pooled ones (a connection still in use closes when it is returned).
+    /// When the last connection to the file closes, SQLite copies the WAL into the database file and removes it, so a
+    /// stopped daemon leaves one complete <c>messages.db</c> (before this it left every row in <c>messages.db-wal</c>).
+    /// </summary>
+    public void Close()
+    {
+        CloseKept();
+        using var pooled = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so read-then-write never deadlocks).</summary>
