@@ -63,6 +63,33 @@ public sealed class StopSignalTests
         Assert.True(code == 0, $"exit code {code}:\n{daemon.Output}");
     }
 
+    [Fact]
+    public async Task A_stopped_daemon_leaves_one_complete_database_file_without_a_WAL()
+    {
+        // Issue 16's stop closes the store: SQLite folds the WAL into messages.db, so the file alone (what a person
+        // copies to move an installation) holds every row. Before, every row of a short run stayed in messages.db-wal.
+        await using var daemon = new DaemonHarness();
+        await daemon.StartAsync();
+        await using (var chat = await ChatSession.OpenAsync(daemon))
+        {
+            await chat.SendAsync("main", "a message that must survive in messages.db itself");
+            await chat.WaitForFramesAsync("accepted", 1, Wait);
+        }
+
+        var code = await daemon.StopAsync(Wait);
+
+        Assert.True(code == 0, $"exit code {code}:\n{daemon.Output}");
+        Assert.False(File.Exists(daemon.DbPath + "-wal"), "the WAL was folded in and removed");
+        var copy = Path.Combine(daemon.Root, "copied", "messages.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(daemon.DbPath, copy);
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+        db.Open();
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT COUNT(*) FROM messages WHERE content = 'a message that must survive in messages.db itself'";
+        Assert.Equal(1L, (long)query.ExecuteScalar()!);
+    }
+
     private static async Task<int> ReadOrEndAsync(Stream body, byte[] buffer)
     {
         try
