@@ -67,6 +67,8 @@ public static class CliApp
     {
         // `nanoclaw` with no arguments runs the daemon.
         var effective = args.Length == 0 ? ["run"] : args;
+        // Commands that open the store get SQLite and Dapper loaded on another core meanwhile (Store/StoreWarmup).
+        if (effective[0] is "run" or "groups" or "tasks" or "usage" or "doctor" or "auth") Store.StoreWarmup.Start();
         var root = BuildFor(effective);
         // No response files: triggers such as @Andy are ordinary arguments here.
         var parse = root.Parse(effective, new ParserConfiguration { ResponseFileTokenReplacer = null });
