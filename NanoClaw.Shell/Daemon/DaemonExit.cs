@@ -3,8 +3,9 @@ namespace NanoClaw.Shell.Daemon;
 /// <summary>
 /// The daemon process's last step. By the time <c>nanoclaw run</c> returns, the daemon has stopped intake, drained
 /// the pipeline, closed its channels and servers, closed the store (WAL folded in) and flushed the log: nothing the
-/// runtime's own shutdown does afterwards (finalizer and diagnostics threads, unloading) matters to anyone, and it
-/// was 10–25 ms of every SIGTERM → exit (issue 16). So the process ends here with the daemon's exit code.
+/// runtime's own shutdown does afterwards (diagnostics threads, exit handlers) matters to anyone, and skipping it
+/// saves ~3 ms of SIGTERM → exit (issue 16: 37.9 vs 41.2 ms median, 25 interleaved runs). So the process ends here
+/// with the daemon's exit code.
 /// Console writers flush on every write, so nothing printed is lost.
 /// </summary>
 public static class DaemonExit
