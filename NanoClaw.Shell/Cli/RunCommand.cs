@@ -22,9 +22,17 @@ public static class RunCommand
             try
             {
                 exitCode = await ShellContext.RunAsync(parse, "run", logToFile: true, async context =>
-                    parse.GetValue(noSetupCheck) || await FirstRunGuide.CheckAsync(context, Console.Error, stop.Token)
-                        ? await DaemonHost.RunAsync(context, stop.Token)
-                        : CliExit.NotSetUp);
+                {
+                    // Once set up, the runtime is detected and asked whether it is up while the first-run checks run
+                    // (Daemon/RuntimeBringUp); on a first start the checks ask it themselves, and the daemon after them.
+                    using var checksFailed = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                    var runtime = FirstRunGuide.IsFirstStart(context) ? null
+                        : DaemonHost.StartRuntime(context.Options, context.Log, TimeProvider.System, checksFailed.Token);
+                    if (parse.GetValue(noSetupCheck) || await FirstRunGuide.CheckAsync(context, Console.Error, stop.Token))
+                        return await DaemonHost.RunAsync(context, stop.Token, runtime);
+                    await checksFailed.CancelAsync();
+                    return CliExit.NotSetUp;
+                });
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

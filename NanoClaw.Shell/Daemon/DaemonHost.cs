@@ -30,7 +30,9 @@ public static class DaemonHost
 {
     public const int ExitNoRuntime = 6;
 
-    public static async Task<int> RunAsync(ShellContext context, CancellationToken cancel)
+    /// <param name="runtime">The runtime's detection and <c>info</c>, already under way (Cli/RunCommand starts it beside the
+    /// first-run checks); null starts it here.</param>
+    public static async Task<int> RunAsync(ShellContext context, CancellationToken cancel, RuntimeBringUp? runtime = null)
     {
         var options = context.Options;
         var log = context.Log;
@@ -40,6 +42,7 @@ public static class DaemonHost
 
         // `cancel` carries SIGTERM/SIGINT (Cli/RunCommand registers StopSignals before the config is even read).
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        runtime ??= StartRuntime(options, log, clock, stopping.Token);
 
         var store = context.OpenStore();
         Security.PrivateFiles.CreateDirectory(options.Paths.DataDir);
@@ -98,11 +101,7 @@ public static class DaemonHost
                 log.Warning("channels.telegram is on but credentials.yml has no telegram_bot_token: Telegram stays off; set it with: nanoclaw auth telegram --token <token>");
         }
 
-        // NANOCLAW_CONTAINER_EXECUTABLE points the chosen runtime at another program (a wrapper, or a test double).
-        var executable = Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER_EXECUTABLE");
-        var runtime = await ContainerRuntime.DetectAsync(options.Container.Runtime, log, clock,
-            string.IsNullOrEmpty(executable) ? null : _ => executable, stopping.Token);
-        if (runtime.Case is not ContainerRuntime rt)
+        if ((await runtime.Detected).Case is not ContainerRuntime rt)
         {
             if (stopping.IsCancellationRequested) return 0;
             await Console.Error.WriteLineAsync($"nanoclaw: no container runtime answers ({options.Container.Runtime}); install Podman or Docker (`nanoclaw doctor` tells how)");
@@ -125,14 +124,14 @@ public static class DaemonHost
                 tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
         }, lazy: true));
         servers.Adopt(proxyStart.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Case as IAsyncDisposable : null, TaskScheduler.Default));
-        if (!await rt.EnsureRunningAsync(TimeSpan.FromMinutes(3), stopping.Token))
+        if (!await runtime.Up)
         {
             if (stopping.IsCancellationRequested) return 0;
             await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
             return ExitNoRuntime;
         }
-        var orphans = await rt.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(rt.Executable, options.Paths.DataDir), stopping.Token);
-        if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
+        // Leftover containers stop while the pipeline is built; it waits for them before it can start one.
+        var orphansStopped = runtime.StopOrphansAsync(options.Paths.DataDir, stopping.Token);
 
         var credentialsFor = await proxyStart;
         if (credentialsFor.Case is string proxyError)
@@ -172,6 +171,8 @@ public static class DaemonHost
         allowlist.Changed += policy => loop.Post(new PipelineEvent.AllowlistChanged(policy));
         var routerConfig = RouterConfig.Create(options.Assistant, zone, allowlist.Current) with { IdleTimeout = TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs) };
         var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
+        var orphans = await orphansStopped;
+        if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         using var idleTrim = Memory.IdleMemoryTrimmer.Start(clock, log); // gives idle garbage back (issue 16)
         GroupsChanged();
@@ -293,6 +294,11 @@ public static class DaemonHost
         log.Information("NanoClaw stopped; {Running} containers left to finish on their own", performer.RunningCount);
         return exitCode;
     }
+
+    /// <summary>The runtime's detection and <c>info</c> in the background; NANOCLAW_CONTAINER_EXECUTABLE points the chosen
+    /// runtime at another program (a wrapper, or a test double).</summary>
+    public static RuntimeBringUp StartRuntime(Core.Config.NanoClawOptions options, ILogger log, TimeProvider clock, CancellationToken ct) =>
+        RuntimeBringUp.Start(options.Container.Runtime, Environment.GetEnvironmentVariable("NANOCLAW_CONTAINER_EXECUTABLE"), log, clock, ct);
 
     /// <summary>
     /// The voice-note transcriber when media.transcription_url is set. Its own method so that the daemon's start does

@@ -22,7 +22,7 @@ public static class FirstRunGuide
     /// <summary>True when the daemon may start; false after printing the guide.</summary>
     public static async Task<bool> CheckAsync(ShellContext context, TextWriter output, CancellationToken ct)
     {
-        var firstStart = !File.Exists(Path.Combine(context.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName));
+        var firstStart = IsFirstStart(context);
         using var session = new DoctorSession(Right(context), context.ProjectRoot, Environment.GetEnvironmentVariables(),
             ContainerRunnerOptions.DefaultAllowlistPath, TextWriter.Null, ownsContext: false);
         var missing = (await DoctorChecks.RunAsync(session, [.. ChecksFor(firstStart)], ct))
@@ -35,6 +35,10 @@ public static class FirstRunGuide
         await output.WriteAsync(Format(context.ProjectRoot, missing));
         return false;
     }
+
+    /// <summary>No store yet: the checks include the runtime and the image.</summary>
+    public static bool IsFirstStart(ShellContext context) =>
+        !File.Exists(Path.Combine(context.Options.Paths.StoreDir, NanoClawStore.DatabaseFileName));
 
     /// <summary>The numbered list of what is missing, each with its fix.</summary>
     public static string Format(string projectRoot, IReadOnlyList<CheckResult> missing)

@@ -6,7 +6,9 @@ per build given, and prints per build: wall ms from spawn to the "NanoClaw runni
 that moment (utime+stime from /proc), RSS at ready (and after --idle-seconds), wall ms from SIGTERM to exit, and the
 exit code. With two or more builds the runs alternate (A B A B ...), so a drifting machine load hits both alike.
 
-  benchmarks/start-stop/start_stop.py [--runs 7] [--idle-seconds 0] [--env K=V ...] NAME=CMD [NAME=CMD ...]
+  benchmarks/start-stop/start_stop.py [--runs 7] [--idle-seconds 0] [--env K=V ...] [--real-runtime] NAME=CMD [NAME=CMD ...]
+
+--real-runtime uses the machine's Podman instead of the fake (its `info` call is part of every start).
 
 CMD is the nanoclaw command, e.g. `.build/nanoclaw/nanoclaw` or `dotnet NanoClaw.Shell/bin/Release/net10.0/nanoclaw.dll`.
 """
@@ -86,18 +88,22 @@ def main():
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--idle-seconds", type=float, default=0)
     p.add_argument("--env", action="append", default=[], help="K=V for every build's daemon")
+    p.add_argument("--real-runtime", action="store_true", help="the machine's Podman, not the fake runtime")
     p.add_argument("builds", nargs="+", help="NAME=CMD")
     a = p.parse_args()
     builds = [b.split("=", 1) for b in a.builds]
     project = tempfile.mkdtemp(prefix="nanoclaw-startstop-")
     try:
         with open(os.path.join(project, "config.yml"), "w") as f:
-            f.write(CONFIG)
+            # The real runtime's first start checks that the image exists: the agent image scripts/install builds.
+            f.write(CONFIG.replace("nanoclaw-fake:latest", "nanoclaw-agent:latest") if a.real_runtime else CONFIG)
         with open(os.path.join(project, "credentials.yml"), "w") as f:
             f.write("anthropic_api_key: sk-ant-startstop-placeholder\n")
         env = dict(os.environ, NANOCLAW_CONTAINER_EXECUTABLE=FAKE, HOME=project,
                    FAKE_RUNTIME_LOG=os.path.join(project, "fake-runtime.log"),
                    FAKE_RUNTIME_STATE=os.path.join(project, "fake-runtime.state"))
+        if a.real_runtime:
+            del env["NANOCLAW_CONTAINER_EXECUTABLE"]
         env.update(kv.split("=", 1) for kv in a.env)
         results = {name: [] for name, _ in builds}
         for name, cmd in builds:  # warm-up: migrates the store, fills the page cache
