@@ -60,8 +60,11 @@ public sealed class ContainerRuntime
     /// Makes sure the runtime answers, starting Apple's system service when needed, retrying with exponential backoff
     /// for up to <paramref name="maxWait"/> (at boot the runtime may come up late). Logs each failed attempt; never throws.
     /// </summary>
+    /// <param name="firstInfo">The answer of an <c>info</c> call already under way (Daemon/RuntimeBringUp): it stands for
+    /// the first attempt's call, so a runtime that is up is asked once; null asks now.</param>
     /// <returns>True when the runtime is up; false after giving up (the daemon keeps running and reports it).</returns>
-    public async Task<bool> EnsureRunningAsync(TimeSpan maxWait, CancellationToken ct = default, TimeSpan? firstDelay = null)
+    public async Task<bool> EnsureRunningAsync(TimeSpan maxWait, CancellationToken ct = default, TimeSpan? firstDelay = null,
+        Task<CliResult>? firstInfo = null)
     {
         var started = time.GetTimestamp();
         var attempt = 0;
@@ -70,7 +73,7 @@ public sealed class ContainerRuntime
         async ValueTask<CliResult> AttemptAsync(CancellationToken token)
         {
             attempt++;
-            var info = await InfoAsync(token);
+            var info = attempt == 1 && firstInfo is not null ? await firstInfo.WaitAsync(token) : await InfoAsync(token);
             if (info.Ok || Cli != ContainerCli.Apple) return info;
             var start = RuntimeCommand.StartService(Cli).IfNone(Seq<string>());
             log.Information("Starting the Apple Container system service ({Executable} {Args})", Executable, string.Join(' ', start));

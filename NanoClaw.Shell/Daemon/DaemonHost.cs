@@ -124,14 +124,14 @@ public static class DaemonHost
                 tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
         }, lazy: true));
         servers.Adopt(proxyStart.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Case as IAsyncDisposable : null, TaskScheduler.Default));
-        if (!await runtime.Up)
+        if (!await runtime.EnsureRunningAsync(rt, stopping.Token))
         {
             if (stopping.IsCancellationRequested) return 0;
             await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
             return ExitNoRuntime;
         }
         // Leftover containers stop while the pipeline is built; it waits for them before it can start one.
-        var orphansStopped = runtime.StopOrphansAsync(options.Paths.DataDir, stopping.Token);
+        var orphansStopped = RuntimeBringUp.StopOrphansAsync(rt, options.Paths.DataDir, stopping.Token);
 
         var credentialsFor = await proxyStart;
         if (credentialsFor.Case is string proxyError)

@@ -55,6 +55,27 @@ public sealed class FirstRunTests : IDisposable
     }
 
     [Fact]
+    public void A_later_start_the_checks_stop_only_asks_the_runtime_and_says_nothing_about_it()
+    {
+        // The runtime is asked early, beside the checks (Daemon/RuntimeBringUp); a start the checks stop must still
+        // print the guide alone and leave the installation's containers as they are.
+        project.WithConfig("channels:\n  whatsapp: false\n");
+        project.UseFakeRuntime(answers: false); // down: the daemon would log "not ready" and retry
+        project.Store().Close(); // an earlier start created the store; credentials are missing
+
+        var result = project.Run("run");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("1. Credentials:", result.StdErr);
+        Assert.DoesNotContain("Container runtime", result.StdErr);
+        Assert.DoesNotContain("not ready", result.StdErr);
+        var calls = Path.Combine(project.Root, "fake-runtime.log");
+        var made = File.Exists(calls) ? File.ReadAllLines(calls) : [];
+        // Only questions (detection's info / system status / --version): no ps, stop or kill, so nothing was touched.
+        Assert.All(made, call => Assert.Contains(call, new[] { "info", "system status", "--version" }));
+    }
+
+    [Fact]
     public void No_setup_check_skips_the_guide()
     {
         project.WithConfig("channels:\n  whatsapp: false\n  local_chat: false\n");
