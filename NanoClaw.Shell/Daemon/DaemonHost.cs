@@ -24,7 +24,8 @@ namespace NanoClaw.Shell.Daemon;
 
 /// <summary>
 /// <c>nanoclaw run</c>: wires the shell around the core's pipeline. Boot order: store (migrated), credential-less
-/// parts, container runtime (waited for, never a crash loop), channels; then the pipeline. Stops on SIGTERM/SIGINT.
+/// parts, container runtime detected, channels and the pipeline; the runtime is waited for (never a crash loop) and
+/// orphans stopped meanwhile, and container starts wait for both (Daemon/README.md). Stops on SIGTERM/SIGINT.
 /// </summary>
 public static class DaemonHost
 {
@@ -124,14 +125,10 @@ public static class DaemonHost
                 tokens.InputTokens, tokens.OutputTokens, tokens.CacheCreationInputTokens, tokens.CacheReadInputTokens);
         }, lazy: true));
         servers.Adopt(proxyStart.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Case as IAsyncDisposable : null, TaskScheduler.Default));
-        if (!await runtime.EnsureRunningAsync(rt, stopping.Token))
-        {
-            if (stopping.IsCancellationRequested) return 0;
-            await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
-            return ExitNoRuntime;
-        }
-        // Leftover containers stop while the pipeline is built; it waits for them before it can start one.
-        var orphansStopped = RuntimeBringUp.StopOrphansAsync(rt, options.Paths.DataDir, stopping.Token);
+        // The runtime is waited for (up to 3 minutes) and this installation's orphans stop while the pipeline is built and
+        // the channels connect: messages are taken and stored meanwhile, and container starts wait for it
+        // (DecisionPerformer.RuntimeReady). A runtime that never comes up still ends the daemon with exit 6.
+        var runtimeReady = Task.Run(() => runtime.ReadyAsync(rt, options.Paths.DataDir, stopping.Token));
 
         var credentialsFor = await proxyStart;
         if (credentialsFor.Case is string proxyError)
@@ -159,6 +156,7 @@ public static class DaemonHost
         {
             AssistantName = options.Assistant.Name,
             Metrics = metrics,
+            RuntimeReady = runtimeReady,
         };
         void GroupsChanged()
         {
@@ -171,8 +169,6 @@ public static class DaemonHost
         allowlist.Changed += policy => loop.Post(new PipelineEvent.AllowlistChanged(policy));
         var routerConfig = RouterConfig.Create(options.Assistant, zone, allowlist.Current) with { IdleTimeout = TimeSpan.FromMilliseconds(options.Timing.IdleTimeoutMs) };
         var initial = RouterState.Initial(routerConfig, options.Container.MaxConcurrent, StartupRecovery.AgentCursors(store));
-        var orphans = await orphansStopped;
-        if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
         loop.Start(initial, performer.Perform, e => log.Error(e, "Pipeline error"));
         using var idleTrim = Memory.IdleMemoryTrimmer.Start(clock, log); // gives idle garbage back (issue 16)
         GroupsChanged();
@@ -264,12 +260,19 @@ public static class DaemonHost
         var exitCode = 0;
         var terminated = whatsapp?.Terminated ?? new TaskCompletionSource<WhatsAppTermination>().Task;
         var stopped = Task.Delay(Timeout.Infinite, stopping.Token);
-        var first = await Task.WhenAny(terminated, stopped);
+        var runtimeDown = runtimeReady.ContinueWith(t => t.IsCompletedSuccessfully && !t.Result ? Task.CompletedTask : Task.Delay(Timeout.Infinite, stopping.Token),
+            TaskScheduler.Default).Unwrap();
+        var first = await Task.WhenAny(terminated, stopped, runtimeDown);
         if (first == terminated)
         {
             var termination = await terminated;
             await Console.Error.WriteLineAsync($"nanoclaw: {termination.Message}");
             exitCode = termination.ExitCode;
+        }
+        else if (first == runtimeDown && !stopping.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"nanoclaw: the container runtime {rt.Executable} did not come up within 3 minutes");
+            exitCode = ExitNoRuntime;
         }
 
         // Shutdown: stop intake, let running work settle briefly, flush, close.

@@ -143,16 +143,27 @@ public sealed class DecisionPerformer
         if (!launch.IsScheduledTask) _ = outbound.SetTypingAsync(launch.GroupJid, true);
         Metrics?.RunLaunched(launch.GroupJid, launch.Folder, launch.IsScheduledTask);
 
-        files.Enqueue(launch.Folder, () => StartRun(launch, request));
+        // Until the runtime is up and orphans are stopped (the daemon's start), the start waits on the group's worker,
+        // holding that group's later file work behind it; afterwards it is queued as it always was.
+        if (RuntimeReady.IsCompletedSuccessfully && RuntimeReady.Result)
+            files.Enqueue(launch.Folder, () => StartRun(launch, request, runtimeUp: true));
+        else
+            files.Enqueue(launch.Folder, async () => StartRun(launch, request, await RuntimeReady));
     }
 
+    /// <summary>
+    /// True once the container runtime answers and the earlier run's orphans are stopped; false when it did not come up
+    /// (each start waiting for it then fails as a start does). Complete by default (tests, tools).
+    /// </summary>
+    public Task<bool> RuntimeReady { get; init; } = Task.FromResult(true);
+
     /// <summary>On the group's worker: prepares the directories, writes the snapshots and starts the container.</summary>
-    private void StartRun(Decision.LaunchContainer launch, ContainerRunRequest request)
+    private void StartRun(Decision.LaunchContainer launch, ContainerRunRequest request, bool runtimeUp)
     {
         Either<string, ContainerRun> started;
         try
         {
-            started = runner.Start(request);
+            started = runtimeUp ? runner.Start(request) : "the container runtime is not up";
         }
         catch (Exception e)
         {

@@ -19,12 +19,23 @@ public sealed class GroupWorkQueue
 
     /// <summary>Queues <paramref name="work"/> after everything queued before for <paramref name="key"/>.</summary>
     /// <returns>The item's task; it never faults (failures are logged).</returns>
-    public Task Enqueue(string key, Action work)
+    public Task Enqueue(string key, Action work) =>
+        Chain(key, previous => previous.ContinueWith(_ => Run(key, work), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+
+    /// <summary>
+    /// Queues asynchronous <paramref name="work"/>: the group's later items wait until its task ends (e.g. a start that
+    /// waits for the container runtime), without a thread blocked meanwhile.
+    /// </summary>
+    /// <returns>The item's task; it never faults (failures are logged).</returns>
+    public Task Enqueue(string key, Func<Task> work) =>
+        Chain(key, previous => previous.ContinueWith(_ => RunAsync(key, work), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap());
+
+    private Task Chain(string key, Func<Task, Task> after)
     {
         lock (gate)
         {
             var previous = tails.TryGetValue(key, out var tail) ? tail : Task.CompletedTask;
-            var next = previous.ContinueWith(_ => Run(key, work), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            var next = after(previous);
             tails[key] = next;
             next.ContinueWith(_ =>
             {
@@ -34,6 +45,18 @@ public sealed class GroupWorkQueue
                 }
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return next;
+        }
+    }
+
+    private async Task RunAsync(string key, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e)
+        {
+            log.Error("File work for {Folder} failed: {Error}", key, e.Message);
         }
     }
 

@@ -10,9 +10,9 @@ namespace NanoClaw.Shell.Daemon;
 /// moment of <c>nanoclaw run</c>, while the first-run checks open the store and the daemon sets up its channels
 /// (issue 16: with Podman the <c>info</c> call alone is a few hundred milliseconds of the start, which waited for the
 /// rest before). These calls only ask and log nothing, so a start that the checks stop (exit 7) prints only the guide.
-/// Everything with an effect or a log line stays where the daemon did it before: waiting for a runtime that is down
-/// (retries, Apple's service start, their log lines) in <see cref="EnsureRunningAsync"/>, and stopping orphaned
-/// containers in <see cref="StopOrphansAsync"/>, once the daemon is committed to running.
+/// Everything with an effect or a log line waits until the daemon is committed to running: <see cref="ReadyAsync"/>
+/// waits for a runtime that is down (retries, Apple's service start, their log lines) and then stops orphaned
+/// containers, while the channels connect; container starts wait for it (<c>DecisionPerformer.RuntimeReady</c>).
 /// </summary>
 public sealed class RuntimeBringUp
 {
@@ -21,10 +21,13 @@ public sealed class RuntimeBringUp
 
     private readonly Task<CliResult> firstInfo;
 
-    private RuntimeBringUp(Task<Option<ContainerRuntime>> detected, Task<CliResult> firstInfo)
+    private readonly ILogger log;
+
+    private RuntimeBringUp(Task<Option<ContainerRuntime>> detected, Task<CliResult> firstInfo, ILogger log)
     {
         Detected = detected;
         this.firstInfo = firstInfo;
+        this.log = log;
     }
 
     /// <summary>The runtime to use, or none when no candidate answers.</summary>
@@ -36,7 +39,7 @@ public sealed class RuntimeBringUp
     {
         var detected = Task.Run(() => ContainerRuntime.DetectAsync(kind, log, clock,
             string.IsNullOrEmpty(executable) ? null : _ => executable, ct), ct);
-        return new RuntimeBringUp(detected, FirstInfoAsync(detected, ct));
+        return new RuntimeBringUp(detected, FirstInfoAsync(detected, ct), log);
     }
 
     private static async Task<CliResult> FirstInfoAsync(Task<Option<ContainerRuntime>> detected, CancellationToken ct) =>
@@ -44,12 +47,24 @@ public sealed class RuntimeBringUp
             ? await runtime.InfoAsync(ct).ConfigureAwait(false)
             : new CliResult(-1, "", "no runtime detected");
 
-    /// <summary>Waits for the detected runtime as the daemon always did, its first attempt being the early <c>info</c>.</summary>
-    public Task<bool> EnsureRunningAsync(ContainerRuntime runtime, CancellationToken ct) =>
-        runtime.EnsureRunningAsync(MaxWait, ct, firstInfo: firstInfo);
-
-    /// <summary>Stops this installation's leftover containers (the runtime is up), in the background: the daemon awaits
-    /// the result before its pipeline can start a container.</summary>
-    public static Task<Seq<string>> StopOrphansAsync(ContainerRuntime runtime, string dataDir, CancellationToken ct) =>
-        Task.Run(() => runtime.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(runtime.Executable, dataDir), ct), ct);
+    /// <summary>
+    /// Waits for the detected runtime as the daemon always did (its first attempt being the early <c>info</c>; retries,
+    /// Apple's service start and their log lines), then stops this installation's leftover containers.
+    /// </summary>
+    /// <returns>True when containers may start; false when the runtime did not come up or the daemon is stopping.</returns>
+    public async Task<bool> ReadyAsync(ContainerRuntime runtime, string dataDir, CancellationToken ct)
+    {
+        if (!await runtime.EnsureRunningAsync(MaxWait, ct, firstInfo: firstInfo).ConfigureAwait(false)) return false;
+        try
+        {
+            var orphans = await runtime.StopOrphansAsync(TimeSpan.FromSeconds(5), InstallationContainers.Of(runtime.Executable, dataDir), ct)
+                .ConfigureAwait(false);
+            if (!orphans.IsEmpty) log.Information("Stopped {Count} orphaned containers: {Names}", orphans.Count, string.Join(", ", orphans));
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using NanoClaw.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace NanoClaw.Tests.Fault;
@@ -27,15 +28,56 @@ public sealed class DaemonFaultTests(ITestOutputHelper output)
         daemon.Env["NANOCLAW_CONTAINER_EXECUTABLE"] = wrapper;
 
         await daemon.StartAsync(TimeSpan.FromSeconds(90));
+        // The chat does not wait for the runtime (session 27): a message sent while it is still down is answered once it is up.
+        await using var chat = await ChatSession.OpenAsync(daemon);
+        await chat.SendAsync("main", "are you there?");
+        Assert.Single(await chat.WaitForRepliesAsync(1, TimeSpan.FromSeconds(60)));
+
         // The first-run guide may ask once too; the daemon itself must have waited through at least one failure.
         Assert.True(File.ReadAllLines(counter).Length >= 3);
         Assert.Contains("not ready (attempt 1", daemon.Output, StringComparison.Ordinal);
         var up = System.Text.RegularExpressions.Regex.Match(daemon.Output, @"is up \(attempt (\d+)\)");
         Assert.True(up.Success && int.Parse(up.Groups[1].Value) >= 2, daemon.Output);
+        Assert.True(daemon.Output.IndexOf("NanoClaw running", StringComparison.Ordinal) < up.Index, daemon.Output);
+    }
 
+    [Fact]
+    public async Task The_chat_is_up_before_the_orphans_are_stopped_but_no_container_starts_before_they_are()
+    {
+        await using var daemon = new DaemonHarness();
+        // A runtime whose `ps` is slow and lists one leftover container of this installation (its mount is under our
+        // data directory). Every call is recorded in order.
+        var wrapper = Path.Combine(daemon.Root, "slow-ps-runtime");
+        var calls = Path.Combine(daemon.Root, "calls");
+        var released = Path.Combine(daemon.Root, "release-ps");
+        File.WriteAllText(wrapper, $$"""
+            #!/usr/bin/env bash
+            echo "$1 ${@: -1}" >> '{{calls}}'
+            case "$1" in
+              ps) for _ in $(seq 600); do [[ -e '{{released}}' ]] && break; sleep 0.05; done; echo nanoclaw-main-1700000000000; exit 0 ;;
+              inspect) echo '{{daemon.DataDir}}/ipc/main'; exit 0 ;;
+              stop|kill) [[ "${@: -1}" == nanoclaw-main-1700000000000 ]] && exit 0 ;;
+            esac
+            exec '{{DaemonHarness.FakeRuntimePath}}' "$@"
+            """.Replace("\r", ""));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        daemon.Env["NANOCLAW_CONTAINER_EXECUTABLE"] = wrapper;
+
+        await daemon.StartAsync(TimeSpan.FromSeconds(90));
         await using var chat = await ChatSession.OpenAsync(daemon);
-        await chat.SendAsync("main", "are you there?");
-        Assert.Single(await chat.WaitForRepliesAsync(1, TimeSpan.FromSeconds(30)));
+        await chat.SendAsync("main", "hello while the orphans are still being listed");
+        // The daemon is running and took the message; the orphan listing has not answered yet.
+        await Eventually.TrueAsync(() => File.Exists(calls) && File.ReadAllLines(calls).Any(c => c.StartsWith("ps ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), () => "no ps call");
+        Assert.DoesNotContain(File.ReadAllLines(calls), c => c.StartsWith("run ", StringComparison.Ordinal));
+
+        File.WriteAllText(released, "");
+        Assert.Single(await chat.WaitForRepliesAsync(1, TimeSpan.FromSeconds(60)));
+        var made = File.ReadAllLines(calls).ToList();
+        var stop = made.FindIndex(c => c == "stop nanoclaw-main-1700000000000");
+        var run = made.FindIndex(c => c.StartsWith("run ", StringComparison.Ordinal));
+        Assert.True(stop >= 0 && run > stop, string.Join("\n", made));
+        Assert.Contains("Stopped 1 orphaned containers: nanoclaw-main-1700000000000", daemon.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,38 @@ public sealed class GroupWorkQueueTests
     }
 
     [Fact]
+    public async Task An_item_waiting_on_a_task_holds_its_group_s_later_work_and_no_other_group_s()
+    {
+        // A container start waits for the runtime this way at boot (DecisionPerformer.RuntimeReady).
+        var queue = new GroupWorkQueue(sink.Logger());
+        var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new List<string>();
+        var waiting = queue.Enqueue("fam", async () => { var up = await ready.Task; lock (order) order.Add($"start:{up}"); });
+        var input = queue.Enqueue("fam", () => { lock (order) order.Add("input"); });
+
+        await queue.Enqueue("other", () => { lock (order) order.Add("other"); }).WaitAsync(Limit);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(input.IsCompleted);
+
+        ready.SetResult(true);
+        await input.WaitAsync(Limit);
+        Assert.Equal(["other", "start:True", "input"], order);
+    }
+
+    [Fact]
+    public async Task A_failing_asynchronous_item_is_logged_and_the_next_one_still_runs()
+    {
+        var queue = new GroupWorkQueue(sink.Logger());
+        var failed = queue.Enqueue("fam", async () => { await Task.Yield(); throw new IOException("runtime vanished"); });
+        var ran = false;
+        await queue.Enqueue("fam", () => ran = true).WaitAsync(Limit);
+
+        Assert.True(failed.IsCompletedSuccessfully);
+        Assert.True(ran);
+        Assert.Contains(sink.Messages, m => m.Contains("runtime vanished") && m.Contains("fam"));
+    }
+
+    [Fact]
     public async Task A_failing_item_is_logged_and_the_next_one_still_runs()
     {
         var queue = new GroupWorkQueue(sink.Logger());
