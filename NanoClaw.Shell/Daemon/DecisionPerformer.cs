@@ -148,7 +148,19 @@ public sealed class DecisionPerformer
         if (RuntimeReady.IsCompletedSuccessfully && RuntimeReady.Result)
             files.Enqueue(launch.Folder, () => StartRun(launch, request, runtimeUp: true));
         else
-            files.Enqueue(launch.Folder, async () => StartRun(launch, request, await RuntimeReady));
+            files.Enqueue(launch.Folder, async () => StartRun(launch, request, await RuntimeUpAsync()));
+    }
+
+    private async Task<bool> RuntimeUpAsync()
+    {
+        try
+        {
+            return await RuntimeReady;
+        }
+        catch (Exception)
+        {
+            return false; // the start then fails as a start does (and the group's run is ended), never hangs
+        }
     }
 
     /// <summary>
