@@ -66,7 +66,7 @@ public sealed class RuntimeBringUp
         {
             return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // The runtime is up; new runs have names of their own, so they still start. Said, never silent.
             log.Error("Stopping orphaned containers failed: {Error}; any left from an earlier run keep running", e.Message);
