@@ -68,7 +68,8 @@ public sealed class PairingGateTests
         var main = h.Store.Db.Groups.All().Single(g => g.IsMain);
         Assert.Equal((Alice, "main", false), (main.Jid, main.Folder, main.RequiresTrigger));
         Assert.False(File.Exists(rig.Code.Path), "the code is single use");
-        Assert.True(File.Exists(Path.Combine(h.Root, "groups", "main", "CLAUDE.md")), "main's memory file is created");
+        // The gate stores the group first and then writes its files: the memory file follows the row, so wait for it.
+        await ChannelHarness.Eventually(() => File.Exists(Path.Combine(h.Root, "groups", "main", "CLAUDE.md")), "main's memory file is created");
         // The gate stores the group first and tells its listener after: wait for the listener too.
         await ChannelHarness.Eventually(() => { lock (rig.Registered) return rig.Registered.Count > 0; }, "the registration reported");
         lock (rig.Registered) Assert.Equal([Alice], rig.Registered);
