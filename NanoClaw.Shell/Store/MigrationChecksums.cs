@@ -20,5 +20,6 @@ internal static class MigrationChecksums
         ["V7__addresses_assistant.sql"] = "BE1E387DAD4E9A6C4AD5A4BCED3E8C0A",
         ["V8__proxy_usage.sql"] = "F7E4E4FE33815635DBCD7781C0BEBD31",
         ["V9__outbox_given_up.sql"] = "3656460FDF35680AEF5DC67FD62EAE90",
+        ["V10__drop_timestamp_index.sql"] = "80D1C78C711CD371DD42846C99029B01",
     };
 }

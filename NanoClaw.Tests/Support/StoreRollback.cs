@@ -12,6 +12,7 @@ internal static class StoreRollback
     // Newest first: what each migration added.
     private static readonly (int Version, string Undo)[] Undo =
     [
+        (10, "CREATE INDEX idx_timestamp ON messages(timestamp);"),
         (9, "ALTER TABLE outbox DROP COLUMN given_up_at;"),
         (8, "DROP TABLE proxy_calls;"),
         (7, "ALTER TABLE messages DROP COLUMN addresses_assistant;"),

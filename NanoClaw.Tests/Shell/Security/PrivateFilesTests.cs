@@ -26,6 +26,9 @@ public sealed class PrivateFilesTests : IDisposable
     public void A_new_store_and_log_are_created_private()
     {
         var store = NanoClawStore.Open(Options.Paths.StoreDir, "Andy", new LoggerConfiguration().CreateLogger());
+        // Held open until the checks: SQLite deletes -wal and -shm when the last connection closes, and another test's
+        // SqliteConnection.ClearAllPools() can close the store's pooled one at any moment (seen: -wal missing).
+        using var holder = NanoClaw.Tests.Shell.Store.StoreTestSupport.OpenRaw(store.DatabasePath);
         store.Messages.SetLastGroupSync(DateTimeOffset.UnixEpoch); // a write, so -wal and -shm exist
         using (var log = LogSetup.Create(Options.Logging, new SecretRedactor(), toFile: true)) log.Information("x");
 

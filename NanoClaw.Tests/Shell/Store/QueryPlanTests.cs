@@ -29,8 +29,20 @@ public sealed class QueryPlanTests
     {
         // The chat list is one JSON array parameter (issue 16), as MessageRepository.NewMessages binds it.
         var plan = Plan(MessageRepository.NewMessagesSql, new { cursor = "2026-01-01T00:00:00.000Z", jids = "[\"1@g.us\",\"2@g.us\"]" });
-        Assert.Contains("USING INDEX", plan);
+        Assert.Contains("USING INDEX idx_messages_chat_timestamp", plan);
         Assert.DoesNotContain("SCAN messages\n", plan + "\n");
+    }
+
+    [Fact]
+    public void A_stored_message_writes_only_the_indexes_the_reads_use()
+    {
+        // Every index on messages is one more b-tree page per stored message (issue 16): the primary key (the upsert's
+        // conflict target) and the chat + timestamp index (batch and poll) are all the queries need.
+        using var dir = new TempStoreDir();
+        var store = NanoClawStore.Open(dir.StoreDir, "Andy", Logger.None);
+        using var c = OpenRaw(store.DatabasePath);
+        var indexes = c.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name");
+        Assert.Equal(["idx_messages_chat_timestamp", "sqlite_autoindex_messages_1"], indexes);
     }
 
     [Fact]

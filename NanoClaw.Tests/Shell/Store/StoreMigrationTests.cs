@@ -31,6 +31,8 @@ public sealed class StoreMigrationTests
         var indexes = c.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index'").ToHashSet();
         Assert.Contains("idx_messages_chat_timestamp", indexes);
         Assert.Contains("idx_scheduled_tasks_status_next_run", indexes);
+        // NanoClaw's timestamp index is gone (V10), from a migrated legacy store too: no query here reads it.
+        Assert.DoesNotContain("idx_timestamp", indexes);
         Assert.Equal("wal", c.ExecuteScalar<string>("PRAGMA journal_mode"));
     }
 
@@ -45,7 +47,7 @@ public sealed class StoreMigrationTests
 
         AssertFinalSchema(dir.DatabasePath);
         using var c = OpenRaw(dir.DatabasePath);
-        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql", "V4__attachments.sql", "V5__usage.sql", "V6__outbox_files.sql", "V7__addresses_assistant.sql", "V8__proxy_usage.sql", "V9__outbox_given_up.sql"],
+        Assert.Equal(["V1__nanoclaw_schema.sql", "V2__hot_query_indexes.sql", "V3__outbox.sql", "V4__attachments.sql", "V5__usage.sql", "V6__outbox_files.sql", "V7__addresses_assistant.sql", "V8__proxy_usage.sql", "V9__outbox_given_up.sql", "V10__drop_timestamp_index.sql"],
             c.Query<string>($"SELECT name FROM {StoreMigrator.MetadataTable} WHERE name LIKE 'V%' AND success = 1 ORDER BY id"));
     }
 
