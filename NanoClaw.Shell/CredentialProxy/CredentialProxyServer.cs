@@ -75,10 +75,13 @@ public sealed class CredentialProxyServer : IAsyncDisposable
         ProxySocketDir.Prepare(socketDir);
         var transport = new RunSocketTransport();
         var tokens = new RunTokens();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder and Kestrel's core (issue 16: memory after the first container): no appsettings or
+        // environment configuration, no logging providers, no HTTPS or HTTP/3 set-up. The full UseKestrel loaded the
+        // TLS stack (OpenSSL, System.Security.Cryptography) and QUIC for a server that only ever speaks plain HTTP/1.1
+        // on the run sockets (or the TCP transport). What the proxy does is unchanged (CredentialProxyServerTests).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddHttpForwarder();
-        builder.WebHost.UseKestrel(k =>
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
